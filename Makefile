@@ -1,0 +1,110 @@
+# libckpt: `make demo` and `make test` do all the set-up on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+VERSION := 1.0.0
+SONAME  := libckpt.so.1
+
+BUILD   := $(CURDIR)/build
+LIBDIR  := $(BUILD)/lib
+BINDIR  := $(BUILD)/bin
+SWIFT_RELEASE := .build/release
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
+PYTHON  ?= python3
+
+# System packages the build and the tests need (Debian names).
+APT_PACKAGES := libjansson-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config \
+                valgrind python3-pip gcc g++ make
+EXPORTS := $(BUILD)/exports.map
+
+.PHONY: all deps build lib cli demo test test-swift test-c test-valgrind test-python install clean
+
+all: build
+
+## deps: install what is missing (apt-get update first), nothing when all is there.
+deps:
+	@missing=""; \
+	for p in jansson sqlite3 libcurl libcrypto; do pkg-config --exists $$p 2>/dev/null || missing=1; done; \
+	command -v valgrind >/dev/null || missing=1; \
+	command -v pkg-config >/dev/null || missing=1; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages: $(APT_PACKAGES)"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	fi
+	@command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain"; exit 1; }
+
+# The version script exports exactly the functions declared in ckpt.h.
+$(EXPORTS): include/ckpt.h
+	@mkdir -p $(BUILD)
+	@{ echo "{ global:"; grep -oE '^[a-z].*\bckpt_[a-z_]+\(' include/ckpt.h | grep -oE 'ckpt_[a-z_]+\($$' | tr -d '(' | sed 's/$$/;/'; echo "local: *; };"; } > $@
+
+## build: the self-contained libckpt.so.1 (Swift runtime linked in) and the ckpt CLI.
+build: lib
+
+lib: deps $(EXPORTS)
+	swift build -c release --product ckpt -Xswiftc -static-stdlib \
+	  -Xlinker -soname=$(SONAME) -Xlinker --version-script=$(EXPORTS)
+	@mkdir -p $(LIBDIR)
+	cp $(SWIFT_RELEASE)/libckpt.so $(LIBDIR)/$(SONAME).0.0
+	ln -sf $(SONAME).0.0 $(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(LIBDIR)/libckpt.so
+
+## demo: build, then run the C quick start on a fresh embedded store.
+demo: build
+	@mkdir -p $(BINDIR) $(BUILD)/demo
+	$(CC) $(CFLAGS) $(WARN) -std=c99 -Iinclude examples/quickstart.c -o $(BINDIR)/quickstart \
+	  -L$(LIBDIR) -lckpt -ljansson -Wl,-rpath,$(LIBDIR)
+	rm -f $(BUILD)/demo/store.db*
+	$(BINDIR)/quickstart $(BUILD)/demo/store.db
+
+## test: every test suite against the freshly built library.
+test: build test-swift test-c test-valgrind
+	@echo "make test: all suites passed"
+
+test-swift: deps
+	swift test 2>&1 | tail -n 30
+
+C_TESTS := $(BINDIR)/test_api
+$(BINDIR)/test_api: Tests/c/test_api.c Tests/c/harness.h include/ckpt.h lib
+	@mkdir -p $(BINDIR)
+	$(CC) $(CFLAGS) $(WARN) -std=c99 -pthread -Iinclude -ITests/c Tests/c/test_api.c -o $@ \
+	  -L$(LIBDIR) -lckpt -ljansson -Wl,-rpath,$(LIBDIR)
+
+test-c: $(C_TESTS) deps
+	$(CC) -std=c99 $(WARN) -pedantic -fsyntax-only -Iinclude -x c include/ckpt.h
+	$(CXX) -std=c++11 $(WARN) -pedantic -fsyntax-only -Iinclude -x c++ include/ckpt.h
+	$(CC) $(CFLAGS) $(WARN) -std=c99 -Iinclude examples/quickstart.c -o $(BINDIR)/quickstart \
+	  -L$(LIBDIR) -lckpt -ljansson -Wl,-rpath,$(LIBDIR)
+	@tmp=$$(mktemp -d) && $(BINDIR)/quickstart $$tmp/store.db >/dev/null && rm -rf $$tmp && echo "quickstart: ok"
+	$(BINDIR)/test_api
+	$(MAKE) --no-print-directory check-exports
+
+check-exports: lib
+	@so=$(LIBDIR)/$(SONAME); \
+	if readelf -d $$so | grep NEEDED | grep -qi swift; then echo "FAIL: $$so needs a Swift runtime"; exit 1; fi; \
+	readelf -d $$so | grep -q "SONAME.*\[$(SONAME)\]" || { echo "FAIL: soname is not $(SONAME)"; exit 1; }; \
+	nm -D --defined-only $$so | awk '$$2 ~ /^[TWDBRV]$$/ {print $$3}' | sort > $(BUILD)/exported.txt; \
+	grep -oE 'ckpt_[a-z_]+;' $(EXPORTS) | tr -d ';' | sort > $(BUILD)/declared.txt; \
+	if ! diff -u $(BUILD)/declared.txt $(BUILD)/exported.txt; then echo "FAIL: exported symbols differ from ckpt.h"; exit 1; fi; \
+	echo "exports: $$(wc -l < $(BUILD)/exported.txt) symbols, all declared in ckpt.h; NEEDED: $$(readelf -d $$so | grep NEEDED | grep -oE '\[[^]]+\]' | tr -d '[]' | tr '\n' ' ')"
+
+test-valgrind: $(C_TESTS)
+	valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	  --show-leak-kinds=definite,indirect $(BINDIR)/test_api --no-threads
+
+## install: lib/libckpt.so.1 (+ symlinks), include/ckpt.h, lib/pkgconfig/ckpt.pc.
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 0755 $(LIBDIR)/$(SONAME).0.0 $(DESTDIR)$(PREFIX)/lib/$(SONAME).0.0
+	ln -sf $(SONAME).0.0 $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libckpt.so
+	install -m 0644 include/ckpt.h $(DESTDIR)$(PREFIX)/include/ckpt.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' ckpt.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ckpt.pc
+
+clean:
+	rm -rf $(BUILD) .build

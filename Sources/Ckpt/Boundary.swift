@@ -1,0 +1,116 @@
+import CJansson
+import CkptClient
+import CkptCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a failure's error object goes: a json_t** or a char**.
+protocol ErrorSink {
+    func clear()
+    func deliver(_ error: CkptError)
+}
+
+struct JSONErrorSink: ErrorSink {
+    let out: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?
+    init(_ out: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) { self.out = out }
+    func clear() { out?.pointee = nil }
+    func deliver(_ error: CkptError) { out?.pointee = error.json.makeJansson() }
+}
+
+struct TextErrorSink: ErrorSink {
+    let out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+    init(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) { self.out = out }
+    func clear() { out?.pointee = nil }
+    func deliver(_ error: CkptError) { out?.pointee = error.json.serialized().flatMap { strdup($0) } }
+}
+
+/// Client handles: a retained `Client` behind an opaque pointer.
+enum Handle {
+    static func make(_ client: Client) -> OpaquePointer {
+        OpaquePointer(Unmanaged.passRetained(client).toOpaque())
+    }
+
+    /// Borrows the client for one call (the caller promises not to close it
+    /// meanwhile, as the header says).
+    static func client(_ p: OpaquePointer) -> Client {
+        Unmanaged<Client>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    }
+}
+
+/// The conversions and checks every exported function shares.
+enum Boundary {
+    /// Clears the out-parameters, runs `body`, and turns a failure into the
+    /// negative class code plus the error object.
+    static func run<Out>(error sink: some ErrorSink, clearing out: UnsafeMutablePointer<Out?>?,
+                         _ body: () throws(CkptError) -> Void) -> Int32
+    {
+        out?.pointee = nil
+        sink.clear()
+        do {
+            try body()
+            return 0
+        } catch {
+            out?.pointee = nil
+            sink.deliver(error)
+            return error.errorClass.rawValue
+        }
+    }
+
+    static func callArguments<Out>(_ client: OpaquePointer?, _ operation: UnsafePointer<CChar>?,
+                                   _ out: UnsafeMutablePointer<Out?>?) throws(CkptError)
+        -> (Client, Operation, UnsafeMutablePointer<Out?>)
+    {
+        let (c, o) = try typedArguments(client, out)
+        let op = try Operation.named(string(operation, what: "operation"))
+        return (c, op, o)
+    }
+
+    static func typedArguments<Out>(_ client: OpaquePointer?, _ out: UnsafeMutablePointer<Out?>?) throws(CkptError)
+        -> (Client, UnsafeMutablePointer<Out?>)
+    {
+        guard let client else { throw .argument("client: must not be NULL") }
+        guard let out else { throw .argument("response: must not be NULL") }
+        return (Handle.client(client), out)
+    }
+
+    /// A NUL-terminated UTF-8 argument, read at most to the request limit.
+    static func string(_ p: UnsafePointer<CChar>?, what: String) throws(CkptError) -> String {
+        guard let p else { throw .argument("\(what): must not be NULL") }
+        let n = strnlen(p, Limits.maxRequestBytes + 1)
+        guard n <= Limits.maxRequestBytes else { throw .argument("\(what): longer than \(Limits.maxRequestBytes) bytes") }
+        let bytes = UnsafeRawBufferPointer(start: p, count: n).bindMemory(to: UInt8.self)
+        guard let s = String(validating: bytes, as: UTF8.self) else { throw .argument("\(what): not valid UTF-8") }
+        return s
+    }
+
+    /// JSON text argument -> value.
+    static func value(_ p: UnsafePointer<CChar>, what: String) throws(CkptError) -> JSONValue {
+        let n = strnlen(p, Limits.maxRequestBytes + 1)
+        do throws(JSONInputError) {
+            return try JSONValue.parse(p, length: n)
+        } catch {
+            throw .argument("\(what): \(error.message)")
+        }
+    }
+
+    /// Borrowed json_t argument -> value.
+    static func value(_ p: UnsafePointer<json_t>, what: String) throws(CkptError) -> JSONValue {
+        do throws(JSONInputError) {
+            return try JSONValue(borrowing: p)
+        } catch {
+            throw .argument("\(what): \(error.message)")
+        }
+    }
+
+    static func jansson(_ v: JSONValue) throws(CkptError) -> UnsafeMutablePointer<json_t> {
+        guard let j = v.makeJansson() else { throw .internalError("out of memory building the response") }
+        return j
+    }
+
+    /// A malloc'd copy of the compact text: ckpt_free releases it.
+    static func text(_ v: JSONValue) throws(CkptError) -> UnsafeMutablePointer<CChar> {
+        guard let s = v.serialized(), let p = strdup(s) else { throw .internalError("out of memory building the response") }
+        return p
+    }
+}

@@ -1,0 +1,147 @@
+// The exported C surface of libckpt: thin thunks that check pointers,
+// convert between C and the core, and never let a Swift error or trap
+// escape.  include/ckpt.h documents each function; nothing else is public.
+import CJansson
+import CkptClient
+import CkptCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+private let versionString: StaticString = "1.0.0"
+
+@c public func ckpt_version() -> UnsafePointer<CChar> {
+    UnsafeRawPointer(versionString.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+@c public func ckpt_strerror(_ code: Int32) -> UnsafePointer<CChar> {
+    let s: StaticString
+    switch ErrorClass(rawValue: code) {
+    case nil: s = code == 0 ? "ok" : "unknown"
+    case .invalid?: s = "invalid"
+    case .notFound?: s = "not_found"
+    case .conflict?: s = "conflict"
+    case .quota?: s = "quota"
+    case .auth?: s = "auth"
+    case .permission?: s = "permission"
+    case .timeout?: s = "timeout"
+    case .network?: s = "network"
+    case .remote?: s = "remote"
+    case .storage?: s = "storage"
+    case .internal?: s = "internal"
+    }
+    return UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+@c public func ckpt_free(_ p: UnsafeMutableRawPointer?) {
+    free(p)
+}
+
+// MARK: - Clients
+
+@c public func ckpt_client_open(_ config: UnsafePointer<json_t>?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
+                                _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: out) { () throws(CkptError) in
+        guard let out else { throw .argument("out: must not be NULL") }
+        let value = try config.map { (c) throws(CkptError) in try Boundary.value(c, what: "config") }
+        out.pointee = Handle.make(try Client(config: value))
+    }
+}
+
+@c public func ckpt_client_open_text(_ config: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
+                                     _ error: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
+{
+    Boundary.run(error: TextErrorSink(error), clearing: out) { () throws(CkptError) in
+        guard let out else { throw .argument("out: must not be NULL") }
+        let value = try config.map { (c) throws(CkptError) in try Boundary.value(c, what: "config") }
+        out.pointee = Handle.make(try Client(config: value))
+    }
+}
+
+@c public func ckpt_client_close(_ client: OpaquePointer?) {
+    guard let client else { return }
+    let c = Unmanaged<Client>.fromOpaque(UnsafeRawPointer(client)).takeRetainedValue()
+    c.close()
+}
+
+// MARK: - Operations
+
+@c public func ckpt_call(_ client: OpaquePointer?, _ operation: UnsafePointer<CChar>?, _ request: UnsafePointer<json_t>?,
+                         _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                         _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, op, out) = try Boundary.callArguments(client, operation, response)
+        let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request") }
+        out.pointee = try Boundary.jansson(c.call(op, value ?? [:]).body)
+    }
+}
+
+@c public func ckpt_call_text(_ client: OpaquePointer?, _ operation: UnsafePointer<CChar>?,
+                              _ request: UnsafePointer<CChar>?,
+                              _ response: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                              _ error: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
+{
+    Boundary.run(error: TextErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, op, out) = try Boundary.callArguments(client, operation, response)
+        let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request") }
+        out.pointee = try Boundary.text(c.call(op, value ?? [:]).body)
+    }
+}
+
+// MARK: - Typed conveniences
+
+@c public func ckpt_checkpoint_create(_ client: OpaquePointer?, _ vaultId: UnsafePointer<CChar>?,
+                                      _ parameters: UnsafePointer<json_t>?,
+                                      _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                                      _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, out) = try Boundary.typedArguments(client, response)
+        var body: JSONObject = ["vault_id": .string(try Boundary.string(vaultId, what: "vault_id"))]
+        if let parameters { body["parameters"] = try Boundary.value(parameters, what: "parameters") }
+        out.pointee = try Boundary.jansson(c.call(.checkpointCreate, ["checkpoint": .object(body)]).body)
+    }
+}
+
+@c public func ckpt_checkpoint_get(_ client: OpaquePointer?, _ checkpointId: UnsafePointer<CChar>?,
+                                   _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                                   _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, out) = try Boundary.typedArguments(client, response)
+        let id = try Boundary.string(checkpointId, what: "checkpoint_id")
+        out.pointee = try Boundary.jansson(c.call(.checkpointGet, ["checkpoint_id": .string(id)]).body)
+    }
+}
+
+@c public func ckpt_checkpoint_wait(_ client: OpaquePointer?, _ checkpointId: UnsafePointer<CChar>?,
+                                    _ status: UnsafePointer<CChar>?, _ timeoutMs: Int64,
+                                    _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                                    _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, out) = try Boundary.typedArguments(client, response)
+        var body: JSONObject = [
+            "checkpoint_id": .string(try Boundary.string(checkpointId, what: "checkpoint_id")),
+            "timeout_ms": .int(timeoutMs),
+        ]
+        if let status { body["status"] = .string(try Boundary.string(status, what: "status")) }
+        out.pointee = try Boundary.jansson(c.call(.checkpointWait, .object(body)).body)
+    }
+}
+
+@c public func ckpt_policy_execute(_ client: OpaquePointer?, _ planId: UnsafePointer<CChar>?,
+                                   _ parameters: UnsafePointer<json_t>?,
+                                   _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                                   _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, out) = try Boundary.typedArguments(client, response)
+        let plan = try Boundary.string(planId, what: "plan_id")
+        let params = try parameters.map { (p) throws(CkptError) in try Boundary.value(p, what: "parameters") } ?? [:]
+        let body: JSONValue = ["checkpoint": ["plan_id": .string(plan), "parameters": params]]
+        out.pointee = try Boundary.jansson(c.call(.policyExecute, body).body)
+    }
+}

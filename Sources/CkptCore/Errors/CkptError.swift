@@ -1,0 +1,158 @@
+/// Which API family an operation belongs to: it picks the error-code prefix.
+package enum APIFamily: Sendable {
+    /// CBR v3: `BackupService.NNNN`.
+    case cbr
+    /// CSBS v1: `CSBS.NNNN`.
+    case csbs
+}
+
+/// One failure, with everything the error object carries.
+package struct CkptError: Error, Sendable, Equatable {
+    package var errorClass: ErrorClass
+    /// The service's HTTP status, or 0 when there was no HTTP exchange.
+    package var httpStatus: Int
+    /// `BackupService.NNNN`, `CSBS.NNNN`, or "" for purely local failures.
+    package var errorCode: String
+    package var message: String
+    package var requestId: String?
+    /// For checkpoint.wait ending in `error`: the checkpoint document.
+    package var checkpoint: JSONValue?
+
+    package init(_ errorClass: ErrorClass, httpStatus: Int, code: String, _ message: String,
+                 requestId: String? = nil, checkpoint: JSONValue? = nil)
+    {
+        self.errorClass = errorClass
+        self.httpStatus = httpStatus
+        self.errorCode = code
+        self.message = message
+        self.requestId = requestId
+        self.checkpoint = checkpoint
+    }
+
+    /// The error object of ckpt.h.
+    package var json: JSONValue {
+        var o = JSONObject([
+            "code": .int(Int64(errorClass.rawValue)),
+            "class": .string(errorClass.name),
+            "http_status": .int(Int64(httpStatus)),
+            "error_code": .string(errorCode),
+            "error_msg": .string(message),
+            "request_id": requestId.map(JSONValue.string) ?? .null,
+        ])
+        if let checkpoint { o["checkpoint"] = checkpoint }
+        return .object(o)
+    }
+
+    /// The service error body: `{"error_code", "error_msg"}`.
+    package var serviceBody: JSONValue {
+        ["error_code": .string(errorCode), "error_msg": .string(message)]
+    }
+}
+
+// MARK: - The documented service errors
+
+extension ErrorClass {
+    /// The class of a documented service code whose class is not the one its
+    /// HTTP status implies: a 400 that means "busy" or "over capacity", a
+    /// 500 that means "nothing to back up".  Both backends use this table,
+    /// so one failure has one class wherever it came from.
+    package static func forServiceCode(_ code: String) -> ErrorClass? {
+        switch code {
+        case "BackupService.1001", "BackupService.6113", "BackupService.0001",
+             "CSBS.2004", "CSBS.6032", "CSBS.1001", "CSBS.6030":
+            return .conflict
+        case "BackupService.6114", "CSBS.0001":
+            return .quota
+        default:
+            return nil
+        }
+    }
+}
+
+extension CkptError {
+    /// 400 parameter check failed (BackupService.9900 / CSBS.9001), naming the field.
+    package static func parameter(_ family: APIFamily, _ message: String) -> CkptError {
+        CkptError(.invalid, httpStatus: 400, code: family == .cbr ? "BackupService.9900" : "CSBS.9001", message)
+    }
+
+    /// A caller mistake at the library boundary (NULL pointer, bad configuration).
+    package static func argument(_ message: String) -> CkptError {
+        parameter(.cbr, message)
+    }
+
+    /// 400 BackupService.6105: the vault does not exist (checkpoint.create).
+    /// Class invalid, as every 400 whose code is not a conflict or quota.
+    package static func vaultMissing(_ id: String) -> CkptError {
+        CkptError(.invalid, httpStatus: 400, code: "BackupService.6105", "The vault \(id) does not exist.")
+    }
+
+    /// 404 for vault.get: same code as 6105, with the not-found status.
+    package static func vaultNotFound(_ id: String) -> CkptError {
+        CkptError(.notFound, httpStatus: 404, code: "BackupService.6105", "The vault \(id) does not exist.")
+    }
+
+    /// 400 BackupService.6113: the vault's status does not allow backup.
+    package static func vaultStatus(_ id: String, _ status: String) -> CkptError {
+        CkptError(.conflict, httpStatus: 400, code: "BackupService.6113",
+                  "The status (\(status)) of vault \(id) does not support backup.")
+    }
+
+    /// 400 BackupService.6114: the vault's usage would exceed its capacity.
+    package static func vaultCapacity(_ id: String, used: Int64, adding: Int64, size: Int64) -> CkptError {
+        CkptError(.quota, httpStatus: 400, code: "BackupService.6114",
+                  "The vault \(id) would use \(used) + \(adding) GB, more than its capacity of \(size) GB.")
+    }
+
+    /// 400 BackupService.1001: every resource is already being backed up.
+    package static func vaultBusy(_ id: String) -> CkptError {
+        CkptError(.conflict, httpStatus: 400, code: "BackupService.1001",
+                  "The vault \(id) is already running a backup of every requested resource.")
+    }
+
+    /// 400 BackupService.0001: no resource is available for backup.
+    package static func noResource(_ id: String) -> CkptError {
+        CkptError(.conflict, httpStatus: 400, code: "BackupService.0001",
+                  "No resource in vault \(id) is available for backup.")
+    }
+
+    /// 404 BackupService.6302 for checkpoint.get (the documents give no
+    /// code; this is the one CBR uses for a missing resource).
+    package static func checkpointNotFound(_ id: String) -> CkptError {
+        CkptError(.notFound, httpStatus: 404, code: "BackupService.6302", "The checkpoint \(id) does not exist.")
+    }
+
+    /// 404 CSBS.3001: the backup (v1 checkpoint) does not exist.
+    package static func csbsCheckpointNotFound(_ id: String) -> CkptError {
+        CkptError(.notFound, httpStatus: 404, code: "CSBS.3001", "Checkpoint_item (\(id)) is not found.")
+    }
+
+    /// 404 CSBS.3002: the policy does not exist (CSBS lists no code; ours).
+    package static func policyNotFound(_ id: String) -> CkptError {
+        CkptError(.notFound, httpStatus: 404, code: "CSBS.3002", "Plan (\(id)) could not be found.")
+    }
+
+    /// 400 CSBS.2004: the policy is being executed for backup.
+    package static func policyBusy(_ id: String) -> CkptError {
+        CkptError(.conflict, httpStatus: 400, code: "CSBS.2004",
+                  "The policy \(id) is being executed for backup: item in plan executing.")
+    }
+
+    /// 500 CSBS.6032: there are no servers that can be backed up in the policy.
+    package static func policyNoResource(_ id: String) -> CkptError {
+        CkptError(.conflict, httpStatus: 500, code: "CSBS.6032", "plan \(id) has no resource backup")
+    }
+
+    // MARK: Local failures (no HTTP exchange)
+
+    package static func storage(_ message: String) -> CkptError {
+        CkptError(.storage, httpStatus: 0, code: "", message)
+    }
+
+    package static func internalError(_ message: String) -> CkptError {
+        CkptError(.internal, httpStatus: 0, code: "", message)
+    }
+
+    package static func timeout(_ message: String, checkpoint: JSONValue? = nil) -> CkptError {
+        CkptError(.timeout, httpStatus: 0, code: "", message, checkpoint: checkpoint)
+    }
+}

@@ -1,0 +1,105 @@
+/// Vault statuses, as CBR's billing status (SPEC section 2).
+package let vaultStatuses = ["available", "lock", "frozen", "deleting", "error"]
+
+/// A resource bound to a vault or a policy.  `size` (GB) is local-only: the
+/// embedded backend uses it for capacity and for the simulated duration.
+package struct ProtectedResource: Sendable, Equatable {
+    package var id: String
+    package var type: String
+    package var name: String
+    package var sizeGB: Int64
+    package var extraInfo: JSONValue?
+
+    package init(id: String, type: String, name: String, sizeGB: Int64, extraInfo: JSONValue?) {
+        self.id = id
+        self.type = type
+        self.name = name
+        self.sizeGB = sizeGB
+        self.extraInfo = extraInfo
+    }
+
+    /// Reads `{"id", "type", "name", "size", "extra_info"}`.
+    package init(_ f: Fields) throws(CkptError) {
+        try f.only(["id", "type", "name", "size", "extra_info"])
+        guard let id = try f.uuid("id", required: true),
+              let type = try f.enumeration("type", required: true, resourceTypes)
+        else { throw .internalError("unreachable") }
+        self.id = id
+        self.type = type
+        name = try f.string("name", nonEmpty: false, maxLength: Limits.maxDescriptionLength) ?? ""
+        sizeGB = try f.int("size", in: 0...10_485_760) ?? 0
+        if let e = try f.object("extra_info") {
+            try e.only(["exclude_volumes", "include_volumes"])
+            _ = try e.uuidArray("exclude_volumes")
+            if let inc = try e.objects("include_volumes") {
+                for v in inc {
+                    try v.only(["id", "os_version"])
+                    _ = try v.uuid("id", required: true)
+                    _ = try v.string("os_version", nonEmpty: false)
+                }
+            }
+            extraInfo = .object(e.object)
+        }
+    }
+
+    /// Reads every resource of `key`, refusing duplicates.
+    package static func list(_ f: Fields, _ key: String, required: Bool) throws(CkptError) -> [ProtectedResource] {
+        var out: [ProtectedResource] = []
+        for (i, r) in (try f.objects(key, required: required) ?? []).enumerated() {
+            let res = try ProtectedResource(r)
+            if out.contains(where: { $0.id == res.id }) { throw f.fail("\(key)[\(i)].id", "duplicates resource \(res.id)") }
+            out.append(res)
+        }
+        return out
+    }
+}
+
+/// vault.create: the CBR v3 vault body (`{"vault": {...}}`).
+package struct VaultCreateRequest: Sendable, Equatable {
+    package var name: String
+    package var description: String?
+    package var sizeGB: Int64
+    package var consistentLevel: String
+    package var objectType: String
+    package var protectType: String
+    package var chargingMode: String
+    package var resources: [ProtectedResource]
+    package var backupPolicyId: String?
+    package var tags: [JSONValue]
+    package var enterpriseProjectId: String
+    package var autoBind: Bool
+    /// The body as given, for the remote backend.
+    package var body: JSONValue
+
+    package init(_ request: JSONValue) throws(CkptError) {
+        let top = try Fields(request, path: "", family: .cbr)
+        try top.only(["vault"])
+        guard let f = try top.object("vault", required: true),
+              let billing = try f.object("billing", required: true)
+        else { throw .internalError("unreachable") }
+        try f.only(["name", "description", "billing", "resources", "backup_policy_id", "tags",
+                    "enterprise_project_id", "auto_bind", "bind_rules", "auto_expand", "smn_notify", "threshold"])
+        try billing.only(["size", "consistent_level", "object_type", "protect_type", "charging_mode", "cloud_type",
+                          "spec_code", "period_type", "period_num", "is_auto_renew", "is_auto_pay", "console_url",
+                          "extra_info", "is_multi_az"])
+        guard let name = try f.string("name", required: true, maxLength: Limits.maxNameLength),
+              let size = try billing.int("size", required: true, in: 1...10_485_760)
+        else { throw .internalError("unreachable") }
+        self.name = name
+        description = try f.string("description", nonEmpty: false, maxLength: Limits.maxDescriptionLength)
+        sizeGB = size
+        consistentLevel = try billing.enumeration("consistent_level", ["crash_consistent", "app_consistent"]) ?? "crash_consistent"
+        objectType = try billing.enumeration("object_type", ["server", "disk", "turbo", "workspace", "vmware", "rds", "file"]) ?? "server"
+        protectType = try billing.enumeration("protect_type", ["backup", "replication", "hybrid"]) ?? "backup"
+        chargingMode = try billing.enumeration("charging_mode", ["post_paid", "pre_paid"]) ?? "post_paid"
+        resources = try ProtectedResource.list(f, "resources", required: true)
+        backupPolicyId = try f.string("backup_policy_id", maxLength: 64)
+        tags = try f.array("tags", maxCount: 10) ?? []
+        enterpriseProjectId = try f.string("enterprise_project_id", maxLength: 64) ?? "0"
+        autoBind = try f.bool("auto_bind") ?? false
+        _ = try f.bool("auto_expand")
+        _ = try f.bool("smn_notify")
+        _ = try f.object("bind_rules")
+        body = request
+    }
+}

@@ -1,0 +1,194 @@
+import CCkptShim
+import CkptCore
+import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One SQLite connection with a cache of prepared statements.  Not
+/// thread-safe by itself: `EmbeddedBackend` serialises use behind its lock.
+final class Database {
+    private let db: OpaquePointer
+    private var statements: [String: OpaquePointer] = [:]
+    let path: String
+
+    /// How long a writer waits for another writer before giving up.  Far
+    /// beyond any transaction here, so "database is locked" never surfaces.
+    static let busyDeadlineMs: Int64 = 120_000
+
+    enum Durability: String { case full, normal }
+
+    init(path: String, durability: Durability) throws(CkptError) {
+        self.path = path
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        guard rc == SQLITE_OK, let handle else {
+            let msg = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
+            sqlite3_close(handle)
+            throw .storage("cannot open store \(path): \(msg)")
+        }
+        db = handle
+        sqlite3_busy_timeout(db, 250)
+        sqlite3_extended_result_codes(db, 1)
+        do {
+            if path != ":memory:" {
+                // Switching to WAL takes a write lock: retry while another
+                // process holds one.
+                try retryingBusy { () throws(CkptError) in try exec("PRAGMA journal_mode=WAL") }
+            }
+            try exec("PRAGMA synchronous=\(durability == .full ? "FULL" : "NORMAL")")
+        } catch {
+            sqlite3_close_v2(db)
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    private var closed = false
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        for (_, s) in statements { sqlite3_finalize(s) }
+        statements.removeAll()
+        sqlite3_close_v2(db)
+    }
+
+    func failure(_ rc: Int32, _ what: String) -> CkptError {
+        let msg = String(cString: sqlite3_errmsg(db))
+        if rc & 0xff == SQLITE_FULL { return .storage("\(what): the disk is full (\(msg))") }
+        return .storage("\(what): \(msg)")
+    }
+
+    func exec(_ sql: String) throws(CkptError) {
+        var err: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(db, sql, nil, nil, &err)
+        if rc != SQLITE_OK {
+            let msg = err.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
+            sqlite3_free(err)
+            throw rc & 0xff == SQLITE_BUSY ? BusyError.busy : .storage("\(sql.prefix(40)): \(msg)")
+        }
+    }
+
+    /// A cached prepared statement, reset and with its bindings cleared.
+    func statement(_ sql: String) throws(CkptError) -> Statement {
+        if let s = statements[sql] {
+            sqlite3_reset(s)
+            sqlite3_clear_bindings(s)
+            return Statement(stmt: s, database: self)
+        }
+        var s: OpaquePointer?
+        let rc = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &s, nil)
+        guard rc == SQLITE_OK, let s else { throw failure(rc, "prepare") }
+        statements[sql] = s
+        return Statement(stmt: s, database: self)
+    }
+
+    var changes: Int { Int(sqlite3_changes(db)) }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction, so the write lock is
+    /// taken up front and a reader never has to upgrade (which SQLite
+    /// cannot wait for).  Busy locks are retried up to `busyDeadlineMs`.
+    func write<T>(_ body: () throws(CkptError) -> T) throws(CkptError) -> T {
+        try retryingBusy { () throws(CkptError) in try exec("BEGIN IMMEDIATE") }
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            try? exec("ROLLBACK")
+            throw error
+        }
+        do {
+            try retryingBusy { () throws(CkptError) in try exec("COMMIT") }
+        } catch {
+            try? exec("ROLLBACK")
+            throw error
+        }
+        return result
+    }
+
+    /// Retries an operation that failed with SQLITE_BUSY (after SQLite's own
+    /// busy handler gave up), with a short sleep, until the deadline.
+    func retryingBusy<T>(_ op: () throws(CkptError) -> T) throws(CkptError) -> T {
+        let deadline = Clock.monotonicMs() &+ Database.busyDeadlineMs
+        var pause: Int64 = 1
+        while true {
+            do {
+                return try op()
+            } catch where error == BusyError.busy {
+                if Clock.monotonicMs() >= deadline {
+                    throw .storage("the store \(path) stayed locked by another writer for \(Database.busyDeadlineMs / 1000) s")
+                }
+                Clock.sleep(ms: pause)
+                pause = min(pause * 2, 50)
+            }
+        }
+    }
+}
+
+/// SQLITE_BUSY, kept apart from real failures so it can be retried.
+enum BusyError {
+    static let busy = CkptError(.storage, httpStatus: 0, code: "", "SQLITE_BUSY")
+}
+
+/// A prepared statement in use.  Columns are read by index.
+struct Statement {
+    let stmt: OpaquePointer
+    unowned let database: Database
+
+    func bind(_ index: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { buf in
+            buf.withMemoryRebound(to: CChar.self) { p in
+                if let base = p.baseAddress {
+                    _ = ckpt_shim_bind_text(stmt, index, base, Int32(clamping: buf.count))
+                } else {
+                    _ = ckpt_shim_bind_text(stmt, index, "", 0)
+                }
+            }
+        }
+    }
+
+    func bind(_ index: Int32, _ value: Int64) {
+        sqlite3_bind_int64(stmt, index, value)
+    }
+
+    /// Steps once: true for a row, false when done.
+    func step() throws(CkptError) -> Bool {
+        let rc = sqlite3_step(stmt)
+        switch rc & 0xff {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case SQLITE_BUSY: sqlite3_reset(stmt); throw BusyError.busy
+        default:
+            let e = database.failure(rc, "query")
+            sqlite3_reset(stmt)
+            throw e
+        }
+    }
+
+    /// Runs a statement that returns no rows.
+    func run() throws(CkptError) {
+        while try step() {}
+    }
+
+    func text(_ col: Int32) -> String {
+        guard let p = sqlite3_column_text(stmt, col) else { return "" }
+        let n = Int(sqlite3_column_bytes(stmt, col))
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+
+    func int(_ col: Int32) -> Int64 { sqlite3_column_int64(stmt, col) }
+
+    /// Runs `body` over the column's raw bytes (no copy into a String).
+    func withBytes<T>(_ col: Int32, _ body: (UnsafePointer<CChar>, Int) throws(CkptError) -> T) throws(CkptError) -> T {
+        // column_text first, then column_bytes: SQLite's documented order.
+        guard let p = sqlite3_column_text(stmt, col) else {
+            throw .storage("missing document in store")
+        }
+        let n = Int(sqlite3_column_bytes(stmt, col))
+        return try p.withMemoryRebound(to: CChar.self, capacity: n) { (c) throws(CkptError) -> T in try body(c, n) }
+    }
+}

@@ -1,0 +1,202 @@
+import CkptCore
+
+/// A vault as stored.
+struct VaultRow {
+    var status: String
+    var sizeGB: Int64
+    var usedGB: Int64
+    var doc: JSONValue
+
+    static func load(_ db: Database, project: String, id: String) throws(CkptError) -> VaultRow? {
+        let s = try db.statement("SELECT status, size_gb, used_gb, doc FROM vaults WHERE project_id = ? AND id = ?")
+        s.bind(1, project); s.bind(2, id)
+        guard try s.step() else { return nil }
+        return VaultRow(status: s.text(0), sizeGB: s.int(1), usedGB: s.int(2), doc: try Documents.parse(s, 3))
+    }
+
+    static func addUsage(_ db: Database, project: String, id: String, _ gb: Int64) throws(CkptError) {
+        let s = try db.statement("UPDATE vaults SET used_gb = used_gb + ? WHERE project_id = ? AND id = ?")
+        s.bind(1, gb); s.bind(2, project); s.bind(3, id)
+        try s.run()
+    }
+
+    var providerId: String { doc["vault"]?["provider_id"]?.stringValue ?? Documents.serverProviderId }
+
+    /// The vault's name and its resources, with their local sizes.
+    func resources() throws(CkptError) -> (String, [ProtectedResource]) {
+        guard let v = doc["vault"]?.objectValue else { throw .storage("corrupt vault document") }
+        let list = (v["resources"]?.arrayValue ?? []).compactMap { r -> ProtectedResource? in
+            guard let id = r["id"]?.stringValue, let type = r["type"]?.stringValue else { return nil }
+            return ProtectedResource(id: id, type: type, name: r["name"]?.stringValue ?? "",
+                                     sizeGB: r["size"]?.intValue ?? 0, extraInfo: r["extra_info"])
+        }
+        return (v["name"]?.stringValue ?? "", list)
+    }
+
+    /// The vault document with its live status and usage.
+    func document() throws(CkptError) -> JSONValue {
+        guard case .object(var top) = doc, case .object(var v)? = top["vault"],
+              case .object(var billing)? = v["billing"]
+        else { throw .storage("corrupt vault document") }
+        billing["status"] = .string(status)
+        billing["used"] = .int(usedGB)
+        v["billing"] = .object(billing)
+        top["vault"] = .object(v)
+        return .object(top)
+    }
+}
+
+/// A checkpoint as stored, and its lifecycle.
+struct CheckpointRow {
+    enum API: Int64 {
+        case csbs = 1
+        case cbr = 3
+    }
+
+    var id: String
+    var api: API
+    var container: String
+    var status: String
+    var readyAt: Int64
+    var fails: Bool
+    var sizeGB: Int64
+    var doc: JSONValue
+
+    private static let columns = "id, api, container_id, status, ready_at, fails, size_gb, doc"
+
+    private static func read(_ s: Statement) throws(CkptError) -> CheckpointRow {
+        CheckpointRow(id: s.text(0), api: API(rawValue: s.int(1)) ?? .cbr, container: s.text(2), status: s.text(3),
+                      readyAt: s.int(4), fails: s.int(5) != 0, sizeGB: s.int(6), doc: try Documents.parse(s, 7))
+    }
+
+    /// One checkpoint of `project`; `api` nil accepts either family.
+    static func load(_ db: Database, project: String, id: String, api: APIFamily?) throws(CkptError) -> CheckpointRow? {
+        let s = try db.statement("SELECT \(columns) FROM checkpoints WHERE id = ? AND project_id = ?")
+        s.bind(1, id); s.bind(2, project)
+        guard try s.step() else { return nil }
+        let row = try read(s)
+        switch api {
+        case .cbr?: return row.api == .cbr ? row : nil
+        case .csbs?: return row.api == .csbs ? row : nil
+        case nil: return row
+        }
+    }
+
+    /// Loads a checkpoint, first moving it on if its protecting phase is over.
+    static func current(_ db: Database, project: String, id: String, api: APIFamily) throws(CkptError) -> CheckpointRow? {
+        guard let row = try load(db, project: project, id: id, api: api) else { return nil }
+        guard row.isDue(now: Clock.nowMs()) else { return row }
+        return try db.write { () throws(CkptError) -> CheckpointRow? in
+            // Re-read inside the write lock: another process may have moved it.
+            guard var fresh = try load(db, project: project, id: id, api: api) else { return nil }
+            if fresh.isDue(now: Clock.nowMs()) { try fresh.settle(db, project: project) }
+            return fresh
+        }
+    }
+
+    /// Moves on every checkpoint of a vault or policy whose time is up, so
+    /// capacity and busy resources are counted as they are now.  The index
+    /// holds only checkpoints in progress, so this is one probe when idle.
+    static func settleDue(_ db: Database, project: String, container: String) throws(CkptError) {
+        let s = try db.statement("""
+            SELECT \(columns) FROM checkpoints
+            WHERE container_id = ? AND status = 'protecting' AND ready_at BETWEEN 0 AND ?
+            """)
+        s.bind(1, container); s.bind(2, Clock.nowMs())
+        var due: [CheckpointRow] = []
+        while try s.step() { due.append(try read(s)) }
+        for var row in due { try row.settle(db, project: project) }
+    }
+
+    func isDue(now: Int64) -> Bool { status == "protecting" && readyAt >= 0 && readyAt <= now }
+
+    /// The end of the protecting phase: `available`, or `error` when a
+    /// resource was set up to fail.
+    mutating func settle(_ db: Database, project: String) throws(CkptError) {
+        try transition(db, project: project, to: fails ? "error" : "available", readyAt: nil)
+    }
+
+    /// Changes the status, keeping resource locks and vault usage right:
+    /// only `protecting` holds locks, and only a checkpoint not in `error`
+    /// counts against its vault's capacity.  Call inside a write.
+    mutating func transition(_ db: Database, project: String, to new: String, readyAt: Int64?) throws(CkptError) {
+        let old = status
+        let s = try db.statement("UPDATE checkpoints SET status = ?, ready_at = ? WHERE id = ?")
+        s.bind(1, new); s.bind(2, readyAt ?? self.readyAt); s.bind(3, id)
+        try s.run()
+        status = new
+        if let readyAt { self.readyAt = readyAt }
+        if new == "protecting" {
+            try ResourceLocks.take(db, project: project, checkpoint: id, resourceIds())
+        } else if old == "protecting" {
+            try ResourceLocks.release(db, checkpoint: id)
+        }
+        if api == .cbr && (old == "error") != (new == "error") {
+            try VaultRow.addUsage(db, project: project, id: container, new == "error" ? 0 &- sizeGB : sizeGB)
+        }
+    }
+
+    private func resourceIds() -> [String] {
+        let c = doc["checkpoint"]
+        let list = c?["vault"]?["resources"]?.arrayValue ?? c?["protection_plan"]?["resources"]?.arrayValue ?? []
+        return list.compactMap { $0["id"]?.stringValue }
+    }
+
+    /// The stored document with the live status.
+    func document() throws(CkptError) -> JSONValue {
+        guard case .object(var top) = doc, case .object(var c)? = top["checkpoint"] else {
+            throw .storage("corrupt checkpoint document")
+        }
+        c["status"] = .string(status)
+        top["checkpoint"] = .object(c)
+        return .object(top)
+    }
+}
+
+/// Which resources are being backed up right now.
+enum ResourceLocks {
+    /// Splits `resources` into those free to back up and those skipped
+    /// because a checkpoint still in progress holds them.
+    static func partition(_ db: Database, project: String, _ resources: [ProtectedResource])
+        throws(CkptError) -> (free: [ProtectedResource], skipped: [ProtectedResource])
+    {
+        var free: [ProtectedResource] = []
+        var skipped: [ProtectedResource] = []
+        let now = Clock.nowMs()
+        for r in resources {
+            let s = try db.statement("SELECT checkpoint_id FROM resource_locks WHERE project_id = ? AND resource_id = ?")
+            s.bind(1, project); s.bind(2, r.id)
+            guard try s.step() else { free.append(r); continue }
+            let holder = s.text(0)
+            // The holder may belong to another vault or policy: settle it
+            // if its time is up, else the resource is busy.
+            if var row = try CheckpointRow.load(db, project: project, id: holder, api: nil), row.status == "protecting" {
+                if row.isDue(now: now) {
+                    try row.settle(db, project: project)
+                    free.append(r)
+                } else {
+                    skipped.append(r)
+                }
+            } else {
+                try release(db, checkpoint: holder)
+                free.append(r)
+            }
+        }
+        return (free, skipped)
+    }
+
+    static func take(_ db: Database, project: String, checkpoint: String, _ ids: [String]) throws(CkptError) {
+        for id in ids {
+            let s = try db.statement(
+                "INSERT OR REPLACE INTO resource_locks(project_id, resource_id, checkpoint_id) VALUES(?, ?, ?)")
+            s.bind(1, project); s.bind(2, id); s.bind(3, checkpoint)
+            try s.run()
+        }
+    }
+
+    static func release(_ db: Database, checkpoint: String) throws(CkptError) {
+        let s = try db.statement("DELETE FROM resource_locks WHERE checkpoint_id = ?")
+        s.bind(1, checkpoint)
+        try s.run()
+    }
+}

@@ -1,0 +1,60 @@
+import CkptCore
+
+/// The store's tables.  Documents are kept as the JSON text of the response
+/// (what a read returns, so a read is one lookup and a parse); the columns
+/// beside them are what queries and the lifecycle need.
+enum StoreSchema {
+    static let version: Int64 = 1
+
+    static let statements = [
+        """
+        CREATE TABLE IF NOT EXISTS vaults(
+          project_id TEXT NOT NULL, id TEXT NOT NULL,
+          status TEXT NOT NULL, size_gb INTEGER NOT NULL, used_gb INTEGER NOT NULL,
+          doc TEXT NOT NULL,
+          PRIMARY KEY(project_id, id)) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS policies(
+          project_id TEXT NOT NULL, id TEXT NOT NULL,
+          sizes TEXT NOT NULL, doc TEXT NOT NULL,
+          PRIMARY KEY(project_id, id)) WITHOUT ROWID
+        """,
+        // api: 3 for a CBR v3 checkpoint of a vault, 1 for a CSBS v1
+        // checkpoint of a policy.  ready_at: when `protecting` ends (Unix
+        // ms); -1 holds it until a test control moves it on.
+        """
+        CREATE TABLE IF NOT EXISTS checkpoints(
+          id TEXT PRIMARY KEY, project_id TEXT NOT NULL, api INTEGER NOT NULL,
+          container_id TEXT NOT NULL, status TEXT NOT NULL, ready_at INTEGER NOT NULL,
+          fails INTEGER NOT NULL, size_gb INTEGER NOT NULL, doc TEXT NOT NULL) WITHOUT ROWID
+        """,
+        // Only checkpoints still in progress are indexed by container, so the
+        // index stays as small as the work in flight.
+        """
+        CREATE INDEX IF NOT EXISTS checkpoints_in_progress
+          ON checkpoints(container_id, ready_at) WHERE status = 'protecting'
+        """,
+        // A resource being backed up, and by which checkpoint.
+        """
+        CREATE TABLE IF NOT EXISTS resource_locks(
+          project_id TEXT NOT NULL, resource_id TEXT NOT NULL, checkpoint_id TEXT NOT NULL,
+          PRIMARY KEY(project_id, resource_id)) WITHOUT ROWID
+        """,
+        "CREATE INDEX IF NOT EXISTS resource_locks_by_checkpoint ON resource_locks(checkpoint_id)",
+    ]
+
+    /// Creates the tables once; refuses a store from a newer libckpt.
+    static func migrate(_ db: Database) throws(CkptError) {
+        try db.write { () throws(CkptError) in
+            let q = try db.statement("PRAGMA user_version")
+            let current = try q.step() ? q.int(0) : 0
+            if current > version {
+                throw .storage("the store \(db.path) has schema version \(current); this libckpt reads up to \(version)")
+            }
+            if current == version { return }
+            for sql in statements { try db.exec(sql) }
+            try db.exec("PRAGMA user_version=\(version)")
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/// RFC 3986 percent-encoding as the Huawei Cloud SDKs do it (Python's
+/// `quote(s, safe='~')`): letters, digits and `-._~` stay, every other
+/// UTF-8 byte becomes `%XX` with upper-case hex.
+package enum PercentEncoding {
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    package static func isUnreserved(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Encodes one path segment or query component.
+    package static func encode<S: Sequence>(bytes: S) -> String where S.Element == UInt8 {
+        var out = [UInt8]()
+        for c in bytes {
+            if isUnreserved(c) {
+                out.append(c)
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(hexDigits[Int(c >> 4)])
+                out.append(hexDigits[Int(c & 0x0f)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    package static func encode(_ text: String) -> String {
+        encode(bytes: text.utf8)
+    }
+
+    /// Decodes `%XX` escapes (Python's `unquote`); a `%` not followed by two
+    /// hex digits stays as it is.
+    package static func decode(_ text: String) -> [UInt8] {
+        let u = Array(text.utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(u.count)
+        var i = 0
+        while i < u.count {
+            if u[i] == UInt8(ascii: "%"), i + 2 < u.count || i + 2 == u.count - 0 && false {
+                // unreachable form kept out; see below
+            }
+            if u[i] == UInt8(ascii: "%"), i &+ 2 < u.count,
+               let hi = hexValue(u[i &+ 1]), let lo = hexValue(u[i &+ 2])
+            {
+                out.append(hi << 4 | lo)
+                i &+= 3
+            } else {
+                out.append(u[i])
+                i &+= 1
+            }
+        }
+        return out
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c &- UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c &- UInt8(ascii: "a") &+ 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c &- UInt8(ascii: "A") &+ 10
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,3 @@
+"""The binding's version: its major must equal the loaded libckpt's major."""
+
+__version__ = "1.0.0"

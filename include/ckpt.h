@@ -1,0 +1,278 @@
+/*
+ * ckpt.h - libckpt: backup checkpoints (restore points) as Huawei Cloud CBR v3
+ * and CSBS v1 define them, behind one C ABI.
+ *
+ * Anything not declared in this header is not API.
+ *
+ * ==========================================================================
+ * Conventions
+ * ==========================================================================
+ *
+ * Return values.  Every fallible function returns int: 0 (CKPT_OK) on
+ * success, otherwise the negative CKPT_E* code of the error's class.  The
+ * codes are append-only: a code, once published, keeps its number and
+ * meaning forever.
+ *
+ * Out-parameters.  Results come back through out-parameters.  On every
+ * failure path every out-parameter except the error is set to NULL.  The
+ * error out-parameter is optional: pass NULL when you only want the code.
+ *
+ * Ownership (the words of the jansson reference):
+ *   - input  json_t values are BORROWED: the library never steals or keeps a
+ *     reference to them, and never modifies them;
+ *   - output json_t values are NEW references: release them with
+ *     json_decref();
+ *   - strings the library returns (char *) are released with ckpt_free();
+ *     never with free(), since the host may run several allocators;
+ *   - const char * results (ckpt_version, ckpt_strerror) are static: do not
+ *     free them.
+ *
+ * The error object.  On failure, *error (or *error_json) receives
+ *   {"code": <CKPT_E* int>, "class": "invalid" | "not_found" | "conflict" |
+ *    "quota" | "auth" | "permission" | "timeout" | "network" | "remote" |
+ *    "storage" | "internal",
+ *    "http_status": int, "error_code": "BackupService.NNNN" | "CSBS.NNNN" | "",
+ *    "error_msg": "...", "request_id": string or null}
+ * plus, for checkpoint.wait ending in "error", "checkpoint": {...}.
+ * http_status and error_code are those of the service (or of the embedded
+ * backend's emulation of it); a failure that never had an HTTP exchange
+ * (storage, internal, network, a wait timeout) has http_status 0 and
+ * error_code "".  No token, SK or signature ever appears in an error.
+ *
+ * Threads.  Every function is thread-safe.  A ckpt_client handle may be
+ * shared by any number of threads: calls on one handle are safe to make at
+ * the same time (the embedded backend serialises them on the handle's
+ * connection; use one handle per thread for parallel reads).  Several
+ * handles, in one process or many, may use one store file at once: writers
+ * wait for each other and "database is locked" never reaches the caller.
+ * ckpt_client_close() must not race with calls on the same handle.
+ *
+ * Limits (violations are CKPT_EINVAL, BackupService.9900):
+ *   - request or configuration text: at most CKPT_MAX_REQUEST_BYTES bytes;
+ *   - JSON nesting: at most CKPT_MAX_DEPTH levels;
+ *   - names: 1 to CKPT_MAX_NAME_LENGTH characters; descriptions: at most
+ *     CKPT_MAX_DESCRIPTION_LENGTH characters;
+ *   - resources in one request: at most CKPT_MAX_RESOURCES.
+ * Strings must be valid UTF-8 without NUL characters.
+ */
+#ifndef CKPT_H
+#define CKPT_H
+
+#include <jansson.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ==========================================================================
+ * Versions
+ * ========================================================================== */
+
+#define CKPT_VERSION_MAJOR 1
+#define CKPT_VERSION_MINOR 0
+#define CKPT_VERSION_PATCH 0
+/** "MAJOR.MINOR.PATCH" of the header you compiled against. */
+#define CKPT_VERSION_STRING "1.0.0"
+
+/* ==========================================================================
+ * Limits
+ * ========================================================================== */
+
+#define CKPT_MAX_REQUEST_BYTES      (1024 * 1024)
+#define CKPT_MAX_DEPTH              32
+#define CKPT_MAX_NAME_LENGTH        64
+#define CKPT_MAX_DESCRIPTION_LENGTH 255
+#define CKPT_MAX_RESOURCES          256
+
+/* ==========================================================================
+ * Error classes (append-only)
+ * ========================================================================== */
+
+#define CKPT_OK          0   /* success */
+#define CKPT_EINVAL     (-1) /* invalid argument, request or configuration */
+#define CKPT_ENOTFOUND  (-2) /* the vault, policy or checkpoint does not exist */
+#define CKPT_ECONFLICT  (-3) /* state does not allow it (busy, vault status, checkpoint in error) */
+#define CKPT_EQUOTA     (-4) /* capacity or quota exceeded */
+#define CKPT_EAUTH      (-5) /* authentication failed (401) */
+#define CKPT_EPERM      (-6) /* permission denied (403) */
+#define CKPT_ETIMEOUT   (-7) /* a timeout expired */
+#define CKPT_ENETWORK   (-8) /* connection, DNS or TLS failure */
+#define CKPT_EREMOTE    (-9) /* the remote service failed (429, 5xx, garbage) */
+#define CKPT_ESTORAGE  (-10) /* the local store failed (I/O, corruption, path) */
+#define CKPT_EINTERNAL (-11) /* a bug in libckpt */
+
+/* ==========================================================================
+ * Types
+ * ========================================================================== */
+
+/** An opaque client handle.  See "Threads" above. */
+typedef struct ckpt_client ckpt_client;
+
+/** The CSBS provider id: the default provider_id of the v1 operations. */
+#define CKPT_CSBS_PROVIDER_ID "fc4d5750-22e7-4798-8a46-f48f62c4c1da"
+
+/* ==========================================================================
+ * Library
+ * ========================================================================== */
+
+/**
+ * The runtime version, "MAJOR.MINOR.PATCH".
+ * @return a static string; never NULL; do not free.
+ */
+const char *ckpt_version(void);
+
+/**
+ * A static description of a CKPT_E* code ("invalid", "not_found", ...:
+ * the error object's "class"); "unknown" for any other value.
+ * @return a static string; never NULL; do not free.
+ */
+const char *ckpt_strerror(int code);
+
+/**
+ * Release a string returned by the library (response_json, error_json).
+ * @param p the string, or NULL (then it does nothing).
+ */
+void ckpt_free(void *p);
+
+/* ==========================================================================
+ * Clients
+ * ========================================================================== */
+
+/**
+ * Open a client from a configuration object.
+ *
+ * Configuration keys (any other key is CKPT_EINVAL):
+ *   "backend":    "embedded" (the default) or "remote";
+ *   "path":       the store file (embedded); default
+ *                 $XDG_DATA_HOME/ckpt/store.db, or
+ *                 ~/.local/share/ckpt/store.db when XDG_DATA_HOME is unset
+ *                 (the directory is created); ":memory:" keeps the store in
+ *                 memory, private to this handle;
+ *   "project_id": the project; default "00000000000000000000000000000000";
+ *   "durability": "full" (the default: every success is fsynced) or
+ *                 "normal" (WAL without fsync per commit: a power loss may
+ *                 lose the last commits, a process crash loses nothing);
+ *   "simulate":   {"backup_ms_per_gb": N, "fail_resources": [ids]}: local
+ *                 test controls of the embedded backend.
+ * The remote backend's keys are listed in the README.
+ *
+ * @param config   borrowed; an object, or NULL for {} (all defaults).
+ * @param out      receives the new handle (free with ckpt_client_close), or
+ *                 NULL on failure.  Must not be NULL.
+ * @param error    optional; receives a new error object on failure (release
+ *                 with json_decref), NULL on success.
+ * @return CKPT_OK, CKPT_EINVAL (bad configuration), CKPT_ESTORAGE (the
+ *         store cannot be opened).
+ */
+int ckpt_client_open(const json_t *config, ckpt_client **out, json_t **error);
+
+/**
+ * ckpt_client_open() with JSON text.
+ * @param config_json  borrowed UTF-8 JSON text of an object; NULL means "{}".
+ * @param out          as ckpt_client_open.
+ * @param error_json   optional; receives the error object as JSON text
+ *                     (release with ckpt_free), NULL on success.
+ */
+int ckpt_client_open_text(const char *config_json, ckpt_client **out, char **error_json);
+
+/**
+ * Close a client and release everything it holds.
+ * @param client the handle, or NULL (then it does nothing).  No call on the
+ *               handle may be running or start afterwards.
+ */
+void ckpt_client_close(ckpt_client *client);
+
+/* ==========================================================================
+ * Operations
+ * ========================================================================== */
+
+/**
+ * Run one operation.
+ *
+ * Operations (canonical names; request = documented body plus the path
+ * parameters as top-level string fields):
+ *   "vault.create"           {"vault": {...}}
+ *   "vault.get"              {"vault_id"}
+ *   "policy.create"          {"policy": {...}}
+ *   "policy.get"             {"policy_id"}
+ *   "checkpoint.create"      {"checkpoint": VaultBackup}
+ *   "checkpoint.get"         {"checkpoint_id"}
+ *   "checkpoint.wait"        {"checkpoint_id", "status" (default
+ *                            "available"), "timeout_ms" (default 60000),
+ *                            "interval_ms" (optional), "provider_id"
+ *                            (optional: wait on a v1 checkpoint)}
+ *   "policy.execute"         {"provider_id" (default CKPT_CSBS_PROVIDER_ID),
+ *                            "checkpoint": {"plan_id", "parameters"}}
+ *   "policy.checkpoint_get"  {"provider_id" (default), "checkpoint_id"}
+ * Local test controls (embedded backend only):
+ *   "local.vault.set_status"      {"vault_id", "status"}
+ *   "local.checkpoint.set_status" {"checkpoint_id", "status"}
+ *
+ * @param client     the handle; NULL is CKPT_EINVAL.
+ * @param operation  a canonical name; NULL or unknown is CKPT_EINVAL.
+ * @param request    borrowed object; NULL means {}.
+ * @param response   receives the new response object (json_decref it), or
+ *                   NULL on failure.  Must not be NULL.
+ * @param error      optional; receives a new error object on failure.
+ * @return CKPT_OK or a CKPT_E* code.
+ */
+int ckpt_call(ckpt_client *client, const char *operation, const json_t *request,
+              json_t **response, json_t **error);
+
+/**
+ * ckpt_call() with JSON text in and out.
+ * @param request_json   borrowed UTF-8 JSON text; NULL means "{}".
+ * @param response_json  receives compact JSON text (ckpt_free it), or NULL
+ *                       on failure.  Must not be NULL.
+ * @param error_json     optional; receives the error object as JSON text
+ *                       (ckpt_free it).
+ */
+int ckpt_call_text(ckpt_client *client, const char *operation, const char *request_json,
+                   char **response_json, char **error_json);
+
+/* ==========================================================================
+ * Typed conveniences (each is ckpt_call with the request built for you)
+ * ========================================================================== */
+
+/**
+ * checkpoint.create: back up a vault.
+ * @param vault_id    the vault; NULL is CKPT_EINVAL.
+ * @param parameters  borrowed CheckpointParam object, or NULL for none.
+ * @param response    receives {"checkpoint": CheckpointCreate} (new).
+ * @param error       optional; receives a new error object.
+ */
+int ckpt_checkpoint_create(ckpt_client *client, const char *vault_id, const json_t *parameters,
+                           json_t **response, json_t **error);
+
+/**
+ * checkpoint.get: one checkpoint of the client's project.
+ * @param response receives {"checkpoint": CheckpointCreate} (new).
+ */
+int ckpt_checkpoint_get(ckpt_client *client, const char *checkpoint_id,
+                        json_t **response, json_t **error);
+
+/**
+ * checkpoint.wait: poll until the checkpoint reaches status (NULL means
+ * "available"), reaches "error" (CKPT_ECONFLICT; the error object carries
+ * the checkpoint), or timeout_ms passes (CKPT_ETIMEOUT).
+ * @param timeout_ms  0 to 86400000 milliseconds.
+ * @param response    receives {"checkpoint": ...} (new).
+ */
+int ckpt_checkpoint_wait(ckpt_client *client, const char *checkpoint_id, const char *status,
+                         long long timeout_ms, json_t **response, json_t **error);
+
+/**
+ * policy.execute: run a CSBS backup policy now, on CKPT_CSBS_PROVIDER_ID.
+ * @param plan_id     the policy; NULL is CKPT_EINVAL.
+ * @param parameters  borrowed checkpoint_param object ({"auto_trigger",
+ *                    "resources"}), or NULL for {}.
+ * @param response    receives {"checkpoint": checkpoint_resp} (new).
+ */
+int ckpt_policy_execute(ckpt_client *client, const char *plan_id, const json_t *parameters,
+                        json_t **response, json_t **error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CKPT_H */
