@@ -37,6 +37,7 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	fi
 	@command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain"; exit 1; }
+	@$(PYTHON) -c 'import pytest' 2>/dev/null || $(PYTHON) -m pip install -q pytest
 
 # The version script exports exactly the functions declared in ckpt.h.
 $(EXPORTS): include/ckpt.h
@@ -61,9 +62,11 @@ demo: build
 	  -L$(LIBDIR) -lckpt -ljansson -Wl,-rpath,$(LIBDIR)
 	rm -f $(BUILD)/demo/store.db*
 	$(BINDIR)/quickstart $(BUILD)/demo/store.db
+	@echo "--- Python quick start"
+	CKPT_LIBRARY=$(LIBDIR)/$(SONAME) PYTHONPATH=bindings/python $(PYTHON) examples/quickstart.py $(BUILD)/demo/store-py.db
 
 ## test: every test suite against the freshly built library.
-test: build test-swift test-c test-valgrind
+test: build test-swift test-c test-valgrind test-install test-python
 	@echo "make test: all suites passed"
 
 test-swift: deps
@@ -96,6 +99,21 @@ check-exports: lib
 test-valgrind: $(C_TESTS)
 	valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	  --show-leak-kinds=definite,indirect $(BINDIR)/test_api --no-threads
+
+test-python: lib
+	CKPT_LIBRARY=$(LIBDIR)/$(SONAME) $(PYTHON) -m pytest bindings/python/tests -q -p no:cacheprovider
+	@CKPT_LIBRARY=$(LIBDIR)/$(SONAME) PYTHONPATH=bindings/python $(PYTHON) examples/quickstart.py >/dev/null && echo "quickstart.py: ok"
+
+## test-install: install into a scratch prefix and build the quick start with pkg-config.
+test-install: lib
+	@tmp=$$(mktemp -d); \
+	$(MAKE) --no-print-directory install PREFIX=$$tmp/prefix >/dev/null; \
+	test -L $$tmp/prefix/lib/$(SONAME) && test -f $$tmp/prefix/include/ckpt.h; \
+	grep -q '^Requires: jansson' $$tmp/prefix/lib/pkgconfig/ckpt.pc; \
+	PKG_CONFIG_PATH=$$tmp/prefix/lib/pkgconfig $(CC) -std=c99 examples/quickstart.c -o $$tmp/quickstart \
+	  $$(PKG_CONFIG_PATH=$$tmp/prefix/lib/pkgconfig pkg-config --cflags --libs ckpt); \
+	LD_LIBRARY_PATH=$$tmp/prefix/lib $$tmp/quickstart $$tmp/store.db | grep -q '^status: available$$'; \
+	rm -rf $$tmp; echo "install: pkg-config build of the quick start runs against the installed library"
 
 ## install: lib/libckpt.so.1 (+ symlinks), include/ckpt.h, lib/pkgconfig/ckpt.pc.
 install: lib

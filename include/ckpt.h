@@ -33,7 +33,8 @@
  *    "storage" | "internal",
  *    "http_status": int, "error_code": "BackupService.NNNN" | "CSBS.NNNN" | "",
  *    "error_msg": "...", "request_id": string or null}
- * plus, for checkpoint.wait ending in "error", "checkpoint": {...}.
+ * plus, when checkpoint.wait ends in "error" (CKPT_ECONFLICT) or times out
+ * (CKPT_ETIMEOUT), "checkpoint": the last checkpoint seen.
  * http_status and error_code are those of the service (or of the embedded
  * backend's emulation of it); a failure that never had an HTTP exchange
  * (storage, internal, network, a wait timeout) has http_status 0 and

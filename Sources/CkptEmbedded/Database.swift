@@ -88,26 +88,36 @@ final class Database {
 
     var changes: Int { Int(sqlite3_changes(db)) }
 
+    /// Resets every cached statement, ending any read they hold open.
+    func resetAll() {
+        for (_, s) in statements { sqlite3_reset(s) }
+    }
+
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction, so the write lock is
     /// taken up front and a reader never has to upgrade (which SQLite
-    /// cannot wait for).  Busy locks are retried up to `busyDeadlineMs`.
+    /// cannot wait for).  A busy lock anywhere rolls back and runs the whole
+    /// transaction again, up to `busyDeadlineMs`; nothing was committed then,
+    /// so nothing is done twice.
     func write<T>(_ body: () throws(CkptError) -> T) throws(CkptError) -> T {
-        try retryingBusy { () throws(CkptError) in try exec("BEGIN IMMEDIATE") }
-        let result: T
-        do {
-            result = try body()
-        } catch {
-            try? exec("ROLLBACK")
-            throw error
+        if inTransaction { return try body() }
+        return try retryingBusy { () throws(CkptError) -> T in
+            try exec("BEGIN IMMEDIATE")
+            inTransaction = true
+            defer { inTransaction = false }
+            do throws(CkptError) {
+                let result = try body()
+                // A statement left on a row would keep the transaction open.
+                resetAll()
+                try exec("COMMIT")
+                return result
+            } catch {
+                try? exec("ROLLBACK")
+                throw error
+            }
         }
-        do {
-            try retryingBusy { () throws(CkptError) in try exec("COMMIT") }
-        } catch {
-            try? exec("ROLLBACK")
-            throw error
-        }
-        return result
     }
+
+    private var inTransaction = false
 
     /// Retries an operation that failed with SQLITE_BUSY (after SQLite's own
     /// busy handler gave up), with a short sleep, until the deadline.

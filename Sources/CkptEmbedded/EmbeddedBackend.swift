@@ -51,7 +51,9 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
     func withDatabase<T>(_ body: (Database) throws(CkptError) -> T) throws(CkptError) -> T {
         try lock.withLock { () throws(CkptError) -> T in
             guard let database else { throw .argument("the client is closed") }
-            return try body(database)
+            // Reads can meet a busy lock too (WAL recovery by another process).
+            defer { database.resetAll() }
+            return try database.retryingBusy { () throws(CkptError) -> T in try body(database) }
         }
     }
 

@@ -148,8 +148,20 @@ struct CheckpointRow {
             throw .storage("corrupt checkpoint document")
         }
         c["status"] = .string(status)
+        if status == "error" { Self.markResources(&c, "error") }
         top["checkpoint"] = .object(c)
         return .object(top)
+    }
+
+    /// A failed backup protected nothing: its resources read `error`.
+    private static func markResources(_ c: inout JSONObject, _ protectStatus: String) {
+        guard case .object(var v)? = c["vault"], case .array(let list)? = v["resources"] else { return }
+        v["resources"] = .array(list.map { r in
+            guard case .object(var o) = r else { return r }
+            o["protect_status"] = .string(protectStatus)
+            return .object(o)
+        })
+        c["vault"] = .object(v)
     }
 }
 

@@ -1,1 +1,55 @@
+import CkptCore
 import Testing
+
+@Suite("JSONValue and its jansson bridge")
+struct JSONValueTests {
+    @Test func parsesAndKeepsKeyOrder() throws {
+        let v = try JSONValue.parse(#"{"z": 1, "a": [true, null, 2.5, "s"], "m": {"k": false}}"#)
+        #expect(v.objectValue?.keys == ["z", "a", "m"])
+        #expect(v.serialized() == #"{"z":1,"a":[true,null,2.5,"s"],"m":{"k":false}}"#)
+    }
+
+    @Test func explicitFalseSurvivesRoundTrip() throws {
+        let v = try JSONValue.parse(#"{"incremental": false}"#)
+        #expect(v["incremental"] == .bool(false))
+        #expect(v.serialized() == #"{"incremental":false}"#)
+    }
+
+    @Test(arguments: [
+        ("{", "malformed"),
+        (#"{"a": 1, "a": 2}"#, "malformed"),
+        (#"{"a": "x\u0000y"}"#, "NUL"),
+    ])
+    func refusesBadText(text: String, message: String) {
+        #expect(throws: JSONInputError.self) { try JSONValue.parse(text) }
+        do { _ = try JSONValue.parse(text) } catch { #expect(error.message.contains(message)) }
+    }
+
+    @Test func refusesInvalidUTF8() {
+        let bytes: [CChar] = [34, -1, 34] // "\xff"
+        #expect(throws: JSONInputError.self) {
+            try bytes.withUnsafeBufferPointer { try JSONValue.parse($0.baseAddress!, length: 3) }
+        }
+    }
+
+    @Test func refusesDeepNesting() {
+        let deep = String(repeating: "[", count: Limits.maxDepth + 1) + String(repeating: "]", count: Limits.maxDepth + 1)
+        let ok = String(repeating: "[", count: Limits.maxDepth - 1) + String(repeating: "]", count: Limits.maxDepth - 1)
+        #expect(throws: JSONInputError.self) { try JSONValue.parse(deep) }
+        #expect((try? JSONValue.parse(ok)) != nil)
+    }
+
+    @Test func refusesOversizedText() {
+        let big = "\"" + String(repeating: "x", count: Limits.maxRequestBytes) + "\""
+        #expect(throws: JSONInputError.self) { try JSONValue.parse(big) }
+    }
+
+    @Test func objectSubscriptReplacesInPlace() {
+        var o: JSONObject = ["a": 1, "b": 2]
+        o["a"] = "x"
+        o["c"] = 3
+        o["b"] = nil
+        #expect(o.keys == ["a", "c"])
+        #expect(o["a"] == "x")
+    }
+}

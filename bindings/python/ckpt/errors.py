@@ -40,8 +40,8 @@ class Error(Exception):
         error_code: ``"BackupService.NNNN"``, ``"CSBS.NNNN"`` or ``""``.
         error_msg: the message.
         request_id: the service's request id, or None.
-        checkpoint: for a wait that ended in ``error``, the checkpoint;
-            otherwise None.
+        checkpoint: for a wait that ended in ``error`` or timed out, the
+            checkpoint as last seen; otherwise None.
     """
 
     #: The class name this exception stands for (overridden per subclass).
