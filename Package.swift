@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CJansson", pkgConfig: "jansson",
@@ -34,8 +35,14 @@ let package = Package(
         .target(name: "CkptClient", dependencies: ["CkptCore", "CkptEmbedded", "CkptRemote"]),
         .target(name: "Ckpt", dependencies: ["CkptClient", "CJansson"]),
 
+        // The emulator server: the embedded backend on the documented REST paths.
+        .target(name: "CkptServe", dependencies: [
+            "CkptClient", "CkptEmbedded", "CkptRemote", "CkptCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+
         .executableTarget(name: "CkptCLI", dependencies: [
-            "CkptClient",
+            "CkptClient", "CkptServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -1,5 +1,6 @@
 import CkptCore
 import CkptEmbedded
+import CkptRemote
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -77,6 +78,6 @@ package enum ClientConfig {
 /// Builds the remote backend from the whole configuration object.
 enum RemoteBackendFactory {
     static func make(_ config: JSONObject, environment: [String: String]) throws(CkptError) -> any Backend {
-        throw .argument("config.backend: the remote backend is not built yet")
+        RemoteBackend(config: try RemoteConfig.parse(config, environment: environment))
     }
 }

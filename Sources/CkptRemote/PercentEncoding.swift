@@ -42,9 +42,6 @@ package enum PercentEncoding {
         out.reserveCapacity(u.count)
         var i = 0
         while i < u.count {
-            if u[i] == UInt8(ascii: "%"), i + 2 < u.count || i + 2 == u.count - 0 && false {
-                // unreachable form kept out; see below
-            }
             if u[i] == UInt8(ascii: "%"), i &+ 2 < u.count,
                let hi = hexValue(u[i &+ 1]), let lo = hexValue(u[i &+ 2])
             {

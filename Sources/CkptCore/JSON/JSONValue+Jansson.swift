@@ -17,7 +17,11 @@ package enum Limits {
 /// Why a JSON document was refused.  The caller turns it into a 9900.
 package struct JSONInputError: Error, Sendable {
     package var message: String
+    package init(message: String) { self.message = message }
 }
+
+/// The library's version, as ckpt.h's CKPT_VERSION_STRING.
+package let libraryVersion = "1.0.0"
 
 extension JSONValue {
     /// Copies a borrowed jansson value, enforcing depth, size and UTF-8 rules.
@@ -90,9 +94,13 @@ extension JSONValue {
     }
 
     /// Parses JSON text (any value at the top) with the same limits.
-    package static func parse(_ text: UnsafePointer<CChar>, length: Int) throws(JSONInputError) -> JSONValue {
-        guard length <= Limits.maxRequestBytes else {
-            throw JSONInputError(message: "JSON text is larger than \(Limits.maxRequestBytes) bytes")
+    /// - Parameter maxBytes: the size limit; requests use the default, the
+    ///   remote backend its own response limit.
+    package static func parse(_ text: UnsafePointer<CChar>, length: Int,
+                              maxBytes: Int = Limits.maxRequestBytes) throws(JSONInputError) -> JSONValue
+    {
+        guard length <= maxBytes else {
+            throw JSONInputError(message: "JSON text is larger than \(maxBytes) bytes")
         }
         var err = json_error_t()
         guard let root = json_loadb(text, length, Int(JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL), &err) else {
