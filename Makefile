@@ -96,13 +96,13 @@ check-exports: lib
 	if ! diff -u $(BUILD)/declared.txt $(BUILD)/exported.txt; then echo "FAIL: exported symbols differ from ckpt.h"; exit 1; fi; \
 	echo "exports: $$(wc -l < $(BUILD)/exported.txt) symbols, all declared in ckpt.h; NEEDED: $$(readelf -d $$so | grep NEEDED | grep -oE '\[[^]]+\]' | tr -d '[]' | tr '\n' ' ')"
 
+# valgrind 3.19 cannot read the DWARF 5 debug info of the Swift build, so it
+# runs against a copy without debug info (RUNPATH yields to LD_LIBRARY_PATH).
 test-valgrind: $(C_TESTS)
-	valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-	  --show-leak-kinds=definite,indirect $(BINDIR)/test_api --no-threads
-
-test-python: lib
-	CKPT_LIBRARY=$(LIBDIR)/$(SONAME) $(PYTHON) -m pytest bindings/python/tests -q -p no:cacheprovider
-	@CKPT_LIBRARY=$(LIBDIR)/$(SONAME) PYTHONPATH=bindings/python $(PYTHON) examples/quickstart.py >/dev/null && echo "quickstart.py: ok"
+	@mkdir -p $(BUILD)/valgrind
+	objcopy --strip-debug $(LIBDIR)/$(SONAME).0.0 $(BUILD)/valgrind/$(SONAME)
+	LD_LIBRARY_PATH=$(BUILD)/valgrind valgrind --quiet --error-exitcode=99 --leak-check=full \
+	  --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect $(BINDIR)/test_api --no-threads
 
 ## test-install: install into a scratch prefix and build the quick start with pkg-config.
 test-install: lib

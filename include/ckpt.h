@@ -48,9 +48,11 @@
  * wait for each other and "database is locked" never reaches the caller.
  * ckpt_client_close() must not race with calls on the same handle.
  *
- * Limits (violations are CKPT_EINVAL, BackupService.9900):
+ * Limits (violations are CKPT_EINVAL, http_status 400, BackupService.9900,
+ * or CSBS.9001 for the v1 operations; so are NULL or non-UTF-8 arguments):
  *   - request or configuration text: at most CKPT_MAX_REQUEST_BYTES bytes;
- *   - JSON nesting: at most CKPT_MAX_DEPTH levels;
+ *   - JSON nesting: at most CKPT_MAX_DEPTH levels (the top value is level 1);
+ *   - values in one request or configuration: at most CKPT_MAX_VALUES;
  *   - names: 1 to CKPT_MAX_NAME_LENGTH characters; descriptions: at most
  *     CKPT_MAX_DESCRIPTION_LENGTH characters;
  *   - resources in one request: at most CKPT_MAX_RESOURCES.
@@ -81,6 +83,7 @@ extern "C" {
 
 #define CKPT_MAX_REQUEST_BYTES      (1024 * 1024)
 #define CKPT_MAX_DEPTH              32
+#define CKPT_MAX_VALUES             100000
 #define CKPT_MAX_NAME_LENGTH        64
 #define CKPT_MAX_DESCRIPTION_LENGTH 255
 #define CKPT_MAX_RESOURCES          256

@@ -75,12 +75,14 @@ enum Boundary {
     }
 
     /// A NUL-terminated UTF-8 argument, read at most to the request limit.
-    static func string(_ p: UnsafePointer<CChar>?, what: String) throws(CkptError) -> String {
-        guard let p else { throw .argument("\(what): must not be NULL") }
+    static func string(_ p: UnsafePointer<CChar>?, what: String, family: APIFamily = .cbr) throws(CkptError) -> String {
+        guard let p else { throw .parameter(family, "\(what): must not be NULL") }
         let n = strnlen(p, Limits.maxRequestBytes + 1)
-        guard n <= Limits.maxRequestBytes else { throw .argument("\(what): longer than \(Limits.maxRequestBytes) bytes") }
+        guard n <= Limits.maxRequestBytes else {
+            throw .parameter(family, "\(what): longer than \(Limits.maxRequestBytes) bytes")
+        }
         let bytes = UnsafeRawBufferPointer(start: p, count: n).bindMemory(to: UInt8.self)
-        guard let s = String(validating: bytes, as: UTF8.self) else { throw .argument("\(what): not valid UTF-8") }
+        guard let s = String(validating: bytes, as: UTF8.self) else { throw .parameter(family, "\(what): not valid UTF-8") }
         return s
     }
 
@@ -95,11 +97,11 @@ enum Boundary {
     }
 
     /// Borrowed json_t argument -> value.
-    static func value(_ p: UnsafePointer<json_t>, what: String) throws(CkptError) -> JSONValue {
+    static func value(_ p: UnsafePointer<json_t>, what: String, family: APIFamily = .cbr) throws(CkptError) -> JSONValue {
         do throws(JSONInputError) {
             return try JSONValue(borrowing: p)
         } catch {
-            throw .argument("\(what): \(error.message)")
+            throw .parameter(family, "\(what): \(error.message)")
         }
     }
 

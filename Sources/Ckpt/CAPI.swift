@@ -139,8 +139,10 @@ private let versionString: StaticString = "1.0.0"
 {
     Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
         let (c, out) = try Boundary.typedArguments(client, response)
-        let plan = try Boundary.string(planId, what: "plan_id")
-        let params = try parameters.map { (p) throws(CkptError) in try Boundary.value(p, what: "parameters") } ?? [:]
+        let plan = try Boundary.string(planId, what: "plan_id", family: .csbs)
+        let params = try parameters.map { (p) throws(CkptError) in
+            try Boundary.value(p, what: "parameters", family: .csbs)
+        } ?? [:]
         let body: JSONValue = ["checkpoint": ["plan_id": .string(plan), "parameters": params]]
         out.pointee = try Boundary.jansson(c.call(.policyExecute, body).body)
     }

@@ -39,7 +39,7 @@ final class Database {
             }
             try exec("PRAGMA synchronous=\(durability == .full ? "FULL" : "NORMAL")")
         } catch {
-            sqlite3_close_v2(db)
+            close() // marks it closed, so deinit does not close it again
             throw error
         }
     }

@@ -34,7 +34,7 @@ struct JSONValueTests {
 
     @Test func refusesDeepNesting() {
         let deep = String(repeating: "[", count: Limits.maxDepth + 1) + String(repeating: "]", count: Limits.maxDepth + 1)
-        let ok = String(repeating: "[", count: Limits.maxDepth - 1) + String(repeating: "]", count: Limits.maxDepth - 1)
+        let ok = String(repeating: "[", count: Limits.maxDepth) + String(repeating: "]", count: Limits.maxDepth)
         #expect(throws: JSONInputError.self) { try JSONValue.parse(deep) }
         #expect((try? JSONValue.parse(ok)) != nil)
     }

@@ -33,6 +33,8 @@ extension JSONValue {
     }
 
     private static func convert(_ raw: UnsafePointer<json_t>, depth: Int, nodes: inout Int) throws(JSONInputError) -> JSONValue {
+        // The top value is level 1; a value deeper than maxDepth is refused.
+        guard depth <= Limits.maxDepth else { throw tooDeep }
         nodes += 1
         if nodes > Limits.maxNodes {
             throw JSONInputError(message: "request has more than \(Limits.maxNodes) JSON values")
@@ -50,7 +52,6 @@ extension JSONValue {
         case JSON_STRING:
             return .string(try decodeString(json_string_value(raw), length: json_string_length(raw)))
         case JSON_ARRAY:
-            guard depth < Limits.maxDepth else { throw tooDeep }
             let n = json_array_size(raw)
             var out: [JSONValue] = []
             out.reserveCapacity(min(n, 1024))
@@ -62,7 +63,6 @@ extension JSONValue {
             }
             return .array(out)
         case JSON_OBJECT:
-            guard depth < Limits.maxDepth else { throw tooDeep }
             var obj = JSONObject()
             var iter = json_object_iter(mutable)
             while let it = iter {

@@ -117,7 +117,8 @@ package struct CheckpointWaitRequest: Sendable, Equatable {
     package static let maxTimeoutMs: Int64 = 86_400_000
 
     package init(_ request: JSONValue) throws(CkptError) {
-        let f = try Fields(request, path: "", family: .cbr)
+        // Waiting on a v1 checkpoint speaks CSBS's codes.
+        let f = try Fields(request, path: "", family: request["provider_id"] == nil ? .cbr : .csbs)
         try f.only(["checkpoint_id", "status", "timeout_ms", "interval_ms", "provider_id"])
         guard let id = try f.uuid("checkpoint_id", required: true) else { throw .internalError("unreachable") }
         checkpointId = id
