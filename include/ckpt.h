@@ -234,6 +234,25 @@ int ckpt_call(ckpt_client *client, const char *operation, const json_t *request,
 int ckpt_call_text(ckpt_client *client, const char *operation, const char *request_json,
                    char **response_json, char **error_json);
 
+/**
+ * ckpt_call() plus the call's metadata, e.g. the request id of a successful
+ * remote call.
+ * @param meta  optional; on success receives a new object
+ *              {"request_id": string or null, "backend": "embedded" | "remote"}
+ *              (json_decref it); NULL on failure (the error object carries
+ *              the request id then).
+ * Other parameters, return value and ownership as ckpt_call().
+ */
+int ckpt_call_ex(ckpt_client *client, const char *operation, const json_t *request,
+                 json_t **response, json_t **meta, json_t **error);
+
+/**
+ * ckpt_call_text() plus the metadata of ckpt_call_ex() as JSON text
+ * (*meta_json is optional; ckpt_free it).
+ */
+int ckpt_call_text_ex(ckpt_client *client, const char *operation, const char *request_json,
+                      char **response_json, char **meta_json, char **error_json);
+
 /* ==========================================================================
  * Typed conveniences (each is ckpt_call with the request built for you)
  * ========================================================================== */

@@ -105,6 +105,12 @@ enum Boundary {
         }
     }
 
+    /// The metadata object of ckpt_call_ex.
+    static func meta(_ reply: Reply, _ client: Client) -> JSONValue {
+        ["request_id": reply.requestId.map(JSONValue.string) ?? .null,
+         "backend": client.isRemote ? "remote" : "embedded"]
+    }
+
     static func jansson(_ v: JSONValue) throws(CkptError) -> UnsafeMutablePointer<json_t> {
         guard let j = v.makeJansson() else { throw .internalError("out of memory building the response") }
         return j

@@ -90,6 +90,53 @@ private let versionString: StaticString = "1.0.0"
     }
 }
 
+@c public func ckpt_call_ex(_ client: OpaquePointer?, _ operation: UnsafePointer<CChar>?,
+                            _ request: UnsafePointer<json_t>?,
+                            _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                            _ meta: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                            _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    meta?.pointee = nil
+    return Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, op, out) = try Boundary.callArguments(client, operation, response)
+        let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request") }
+        let reply = try c.call(op, value ?? [:])
+        let body = try Boundary.jansson(reply.body)
+        if let meta {
+            guard let m = Boundary.meta(reply, c).makeJansson() else {
+                json_decref(body)
+                throw .internalError("out of memory building the metadata")
+            }
+            meta.pointee = m
+        }
+        out.pointee = body
+    }
+}
+
+@c public func ckpt_call_text_ex(_ client: OpaquePointer?, _ operation: UnsafePointer<CChar>?,
+                                 _ request: UnsafePointer<CChar>?,
+                                 _ response: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                                 _ meta: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                                 _ error: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
+{
+    meta?.pointee = nil
+    return Boundary.run(error: TextErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, op, out) = try Boundary.callArguments(client, operation, response)
+        let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request") }
+        let reply = try c.call(op, value ?? [:])
+        let body = try Boundary.text(reply.body)
+        if let meta {
+            do throws(CkptError) {
+                meta.pointee = try Boundary.text(Boundary.meta(reply, c))
+            } catch {
+                free(body)
+                throw error
+            }
+        }
+        out.pointee = body
+    }
+}
+
 // MARK: - Typed conveniences
 
 @c public func ckpt_checkpoint_create(_ client: OpaquePointer?, _ vaultId: UnsafePointer<CChar>?,

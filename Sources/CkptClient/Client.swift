@@ -26,6 +26,8 @@ package final class Client: Sendable {
 
     package func close() { backend.close() }
 
+    package var isRemote: Bool { backend is RemoteBackend }
+
     /// Runs one operation by its canonical name.
     package func call(_ operation: String, _ request: JSONValue?) throws(CkptError) -> Reply {
         try call(Operation.named(operation), request ?? [:])

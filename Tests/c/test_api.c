@@ -1841,6 +1841,45 @@ static void test_seed_policy_v1(void) {
  * Ownership in the text forms and under repeated use
  * ========================================================================== */
 
+/* ckpt_call_ex / ckpt_call_text_ex: the metadata out-parameter. */
+static void test_call_meta(void) {
+    ckpt_client *c = open_memory();
+    if (!c) return;
+    json_t *req = jf("{\"checkpoint_id\":\"%s\"}", "8b0851a8-adf3-4f4c-a914-dead08bf9664");
+    json_t *resp = (json_t *)1, *meta = (json_t *)1, *err = NULL;
+    CHECK(ckpt_call_ex(c, "checkpoint.get", req, &resp, &meta, &err) == CKPT_ENOTFOUND, "ex: not found");
+    CHECK(resp == NULL && meta == NULL, "ex: outs NULL on failure");
+    CHECK_ERROR(err, CKPT_ENOTFOUND, "not_found", 404, "BackupService.6302", "does not exist");
+    json_decref(err);
+    err = NULL;
+    json_t *vreq = jf("{\"vault\":{\"name\":\"m\",\"billing\":{\"size\":1},\"resources\":[]}}");
+    CHECK(ckpt_call_ex(c, "vault.create", vreq, &resp, &meta, &err) == CKPT_OK, "ex: success");
+    CHECK(resp && json_is_object(json_object_get(resp, "vault")), "ex: response body");
+    CHECK(meta && json_is_null(json_object_get(meta, "request_id")), "ex: embedded request_id is null");
+    CHECK(meta && strcmp(json_string_value(json_object_get(meta, "backend")), "embedded") == 0, "ex: backend");
+    CHECK(meta && meta->refcount == 1, "ex: meta is a new reference");
+    json_decref(resp);
+    json_decref(meta);
+    resp = NULL;
+    CHECK(ckpt_call_ex(c, "vault.create", vreq, &resp, NULL, NULL) == CKPT_OK, "ex: meta is optional");
+    json_decref(resp);
+    char *text = NULL, *mtext = NULL, *etext = NULL;
+    CHECK(ckpt_call_text_ex(c, "vault.create", "{\"vault\":{\"name\":\"m\",\"billing\":{\"size\":1},\"resources\":[]}}",
+                            &text, &mtext, &etext) == CKPT_OK, "text_ex: success");
+    CHECK(mtext && strcmp(mtext, "{\"request_id\":null,\"backend\":\"embedded\"}") == 0, "text_ex: meta %s", mtext ? mtext : "");
+    CHECK(etext == NULL, "text_ex: no error");
+    ckpt_free(text);
+    ckpt_free(mtext);
+    CHECK(ckpt_call_text_ex(c, "vault.create", "{", &text, &mtext, &etext) == CKPT_EINVAL, "text_ex: bad json");
+    CHECK(text == NULL && mtext == NULL && etext != NULL, "text_ex: outs NULL on failure");
+    ckpt_free(etext);
+    CHECK(ckpt_call_ex(NULL, "vault.get", NULL, &resp, &meta, NULL) == CKPT_EINVAL, "ex: NULL client");
+    CHECK(ckpt_call_ex(c, "vault.get", NULL, NULL, &meta, NULL) == CKPT_EINVAL && meta == NULL, "ex: NULL response");
+    json_decref(vreq);
+    json_decref(req);
+    ckpt_client_close(c);
+}
+
 static void test_ownership(void) {
     ckpt_client *c = open_memory();
     if (!c) return;
@@ -2423,6 +2462,7 @@ static const struct test tests[] = {
     {"usage_and_isolation", test_usage_and_isolation, 0},
     {"seed_checkpoint_v3", test_seed_checkpoint_v3, 0},
     {"seed_policy_v1", test_seed_policy_v1, 0},
+    {"call_meta", test_call_meta, 0},
     {"ownership", test_ownership, 0},
     {"durability", test_durability, 0},
     {"two_handles_interleaved", test_two_handles_interleaved, 0},

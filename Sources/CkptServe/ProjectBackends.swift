@@ -1,0 +1,90 @@
+import CkptClient
+import CkptCore
+import CkptEmbedded
+
+/// One embedded backend per project, all on the server's store file.
+///
+/// A backend keeps one SQLite connection and runs each call as a short
+/// transaction: nothing is held open between requests, so `ckpt call` in
+/// another process can use the same store at any time.  At most
+/// `maxCached` projects keep a connection; requests for further projects
+/// open one for the request and close it afterwards, so a flood of project
+/// ids cannot exhaust file descriptors.
+final class ProjectBackends: @unchecked Sendable {
+    let storePath: String
+    let maxCached: Int
+    private let lock = Lock()
+    // Guarded by `lock`.
+    private var clients: [String: Client] = [:]
+    private var closed = false
+
+    init(storePath: String, maxCached: Int = 64) {
+        self.storePath = storePath
+        self.maxCached = maxCached
+    }
+
+    /// Runs `body` with the client of `project` (blocking: call it off the
+    /// event loops).
+    func withClient<T>(_ project: String, _ body: (Client) throws(CkptError) -> T) throws(CkptError) -> T {
+        if let cached = try cachedClient(project) { return try body(cached) }
+        // Opened outside the lock: opening may wait for another process's
+        // write lock, and other projects must not wait for that.
+        let opened = Client(backend: try EmbeddedBackend(
+            EmbeddedConfig(path: storePath, projectId: project, fullDurability: true)))
+        switch place(opened, project) {
+        case .kept:
+            return try body(opened)
+        case .temporary:
+            defer { opened.close() }
+            return try body(opened)
+        case .raced(let other):
+            opened.close()
+            return try body(other)
+        case .closed:
+            opened.close()
+            throw .internalError("the server is shutting down")
+        }
+    }
+
+    private enum Placement {
+        /// Cached: it stays open for later requests.
+        case kept
+        /// The cache is full: this request only.
+        case temporary
+        /// Another request cached one first: use that one.
+        case raced(Client)
+        case closed
+    }
+
+    private func place(_ opened: Client, _ project: String) -> Placement {
+        lock.withLock { () -> Placement in
+            if closed { return .closed }
+            if let other = clients[project] { return .raced(other) }
+            guard clients.count < maxCached else { return .temporary }
+            clients[project] = opened
+            return .kept
+        }
+    }
+
+    private func cachedClient(_ project: String) throws(CkptError) -> Client? {
+        try lock.withLock { () throws(CkptError) -> Client? in
+            guard !closed else { throw .internalError("the server is shutting down") }
+            return clients[project]
+        }
+    }
+
+    /// Opens (and closes) the store once, so a bad path fails at start-up.
+    func check() throws(CkptError) {
+        try withClient(ClientConfig.defaultProjectId) { (_: Client) throws(CkptError) in }
+    }
+
+    /// Closes every connection; later requests fail.
+    func closeAll() {
+        let all = lock.withLock { () -> [Client] in
+            closed = true
+            defer { clients.removeAll() }
+            return Array(clients.values)
+        }
+        for c in all { c.close() }
+    }
+}

@@ -1,0 +1,252 @@
+"""Helpers of the end-to-end tests: locating the built artefacts, running
+`ckpt serve` as a subprocess, raw HTTP, and an SDK-HMAC-SHA256 signer written
+from the SDKs' algorithm (standard library only).
+
+Every wait here is bounded; every address is loopback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import secrets
+import select
+import signal
+import subprocess
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from urllib.parse import quote, unquote
+
+REPO = Path(__file__).resolve().parents[2]
+BINDING = REPO / "bindings" / "python"
+
+SERVER = "OS::Nova::Server"
+CSBS_PROVIDER_ID = "fc4d5750-22e7-4798-8a46-f48f62c4c1da"
+REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
+
+# Credentials of this run: random, so that a leak into a log is findable.
+TOKEN = "tok-" + secrets.token_hex(16)
+TOKEN2 = "tok2-" + secrets.token_hex(16)
+AK = "AK" + secrets.token_hex(8).upper()
+SK = "sk-" + secrets.token_hex(20)
+AK2 = "AK" + secrets.token_hex(8).upper()
+SK2 = "sk2-" + secrets.token_hex(20)
+SECURITY_TOKEN = "sts-" + secrets.token_hex(24)
+SECRETS = [TOKEN, TOKEN2, SK, SK2, SECURITY_TOKEN]
+
+#: The remote backend's credentials per auth mode.
+AUTH_MODES: Dict[str, Dict[str, str]] = {
+    "token": {"token": TOKEN},
+    "aksk": {"ak": AK, "sk": SK},
+    "aksk-security-token": {"ak": AK, "sk": SK, "security_token": SECURITY_TOKEN},
+    "aksk-second-pair": {"ak": AK2, "sk": SK2},
+}
+
+# Bounds of every wait (seconds).
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 30.0
+HTTP_TIMEOUT = 30.0
+
+
+def library() -> Optional[str]:
+    """$CKPT_LIBRARY, else build/lib/libckpt.so.1 when it exists."""
+    env = os.environ.get("CKPT_LIBRARY")
+    if env:
+        return env
+    built = REPO / "build" / "lib" / "libckpt.so.1"
+    if built.exists():
+        os.environ["CKPT_LIBRARY"] = str(built)
+        return str(built)
+    return None
+
+
+def cli() -> Optional[str]:
+    """$CKPT_BIN, else the first ckpt CLI found in the usual build places."""
+    env = os.environ.get("CKPT_BIN")
+    if env:
+        return env
+    for candidate in (
+        REPO / "build" / "bin" / "ckpt",
+        REPO / ".build" / "release" / "ckpt-cli",
+        REPO / ".build" / "debug" / "ckpt-cli",
+    ):
+        if candidate.exists():
+            return str(candidate)
+    return None
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def server_resource(size: int = 1, name: str = "server") -> Dict[str, Any]:
+    return {"id": new_id(), "type": SERVER, "name": name, "size": size}
+
+
+class Serve:
+    """One `ckpt serve` process on 127.0.0.1 and a free port."""
+
+    def __init__(self, binary: str, store: Optional[str], args: Sequence[str], log_dir: Path,
+                 env: Optional[Mapping[str, str]] = None) -> None:
+        self.log_path = log_dir / f"serve-{uuid.uuid4().hex[:8]}.stderr"
+        self._log = open(self.log_path, "w+b")
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        self.argv = [binary, "serve", "--listen", "127.0.0.1:0", *(["--store", store] if store else []), *args]
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=self._log, env=full_env)
+        self.stdout_lines: List[str] = []
+        self.url = self._wait_listening()
+        self.port = int(self.url.rsplit(":", 1)[1])
+        self.returncode: Optional[int] = None
+
+    def _wait_listening(self) -> str:
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        deadline = time.monotonic() + START_TIMEOUT
+        buffer = b""
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                chunk = os.read(fd, 4096)
+                if not chunk:
+                    break
+                buffer += chunk
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
+                    text = line.decode("utf-8", "replace")
+                    self.stdout_lines.append(text)
+                    m = re.fullmatch(r"listening on (http://127\.0\.0\.1:(\d+))", text.strip())
+                    if m and int(m.group(2)) > 0:
+                        return m.group(1)
+            elif self.proc.poll() is not None:
+                break
+        self.kill()
+        raise AssertionError(f"ckpt serve did not print its listening line: stdout={self.stdout_lines!r} "
+                             f"stderr={self.stderr()!r} rc={self.proc.returncode}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        """Sends `sig`, waits (bounded) and returns the exit status."""
+        if self.returncode is None:
+            if self.proc.poll() is None:
+                self.proc.send_signal(sig)
+            try:
+                self.returncode = self.proc.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.kill()
+                raise AssertionError(f"ckpt serve did not exit within {STOP_TIMEOUT} s of signal {sig}")
+            self._drain_stdout()
+        return self.returncode
+
+    def _drain_stdout(self) -> None:
+        if self.proc.stdout is not None:
+            rest = self.proc.stdout.read()
+            self.stdout_lines.extend(rest.decode("utf-8", "replace").splitlines())
+            self.proc.stdout.close()
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=STOP_TIMEOUT)
+        self.returncode = self.proc.returncode
+
+    def stderr(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text("utf-8", "replace")
+
+    def output(self) -> str:
+        """Everything the process wrote (stdout lines and stderr)."""
+        return "\n".join(self.stdout_lines) + "\n" + self.stderr()
+
+
+# ---------------------------------------------------------------------------
+# Raw HTTP
+
+
+class Answer:
+    def __init__(self, status: int, headers: Dict[str, str], body: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body.decode("utf-8"))
+
+    @property
+    def request_id(self) -> Optional[str]:
+        return self.headers.get("x-request-id")
+
+    def __repr__(self) -> str:
+        return f"Answer({self.status}, {self.headers!r}, {self.body[:300]!r})"
+
+
+def request(port: int, method: str, path: str, body: Optional[bytes] = None,
+            headers: Optional[Mapping[str, str]] = None,
+            connection: Optional[http.client.HTTPConnection] = None) -> Answer:
+    """One request on a fresh connection (or on `connection`)."""
+    conn = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
+    try:
+        conn.request(method, path, body=body, headers=dict(headers or {}))
+        r = conn.getresponse()
+        data = r.read()
+        return Answer(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+    finally:
+        if connection is None:
+            conn.close()
+
+
+def json_body(value: Any) -> bytes:
+    return json.dumps(value).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------
+# SDK-HMAC-SHA256, as huaweicloudsdkcore's Signer computes it
+
+
+def sdk_date(when: Optional[datetime] = None) -> str:
+    return (when or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+
+
+def sign(method: str, path: str, query: Iterable[Tuple[str, str]], headers: Dict[str, str], body: bytes,
+         ak: str, sk: str) -> Dict[str, str]:
+    """Returns `headers` plus Authorization; every header given is signed."""
+    canonical_uri = "/".join(quote(seg, safe="~") for seg in unquote(path).split("/"))
+    if not canonical_uri.endswith("/"):
+        canonical_uri += "/"
+    canonical_query = "&".join(f"{quote(k, safe='~')}={quote(v, safe='~')}" for k, v in sorted(query))
+    lowered = {k.lower(): str(v).strip() for k, v in headers.items()}
+    signed = sorted(lowered)
+    canonical_headers = "".join(f"{k}:{lowered[k]}\n" for k in signed)
+    canonical = "\n".join([method.upper(), canonical_uri, canonical_query, canonical_headers,
+                           ";".join(signed), hashlib.sha256(body).hexdigest()])
+    date = lowered["x-sdk-date"]
+    to_sign = f"SDK-HMAC-SHA256\n{date}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
+    signature = hmac.new(sk.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
+    out = dict(headers)
+    out["Authorization"] = f"SDK-HMAC-SHA256 Access={ak}, SignedHeaders={';'.join(signed)}, Signature={signature}"
+    return out
+
+
+def signed_headers(port: int, method: str, path: str, body: bytes, ak: str, sk: str,
+                   project: str, date: Optional[str] = None, extra: Optional[Mapping[str, str]] = None,
+                   query: Iterable[Tuple[str, str]] = ()) -> Dict[str, str]:
+    headers = {
+        "Content-Type": "application/json;charset=UTF-8",
+        "Host": f"127.0.0.1:{port}",
+        "X-Project-Id": project,
+        "X-Sdk-Date": date or sdk_date(),
+    }
+    headers.update(extra or {})
+    return sign(method, path, query, headers, body, ak, sk)
+
+
+def signature_of(headers: Mapping[str, str]) -> str:
+    return headers["Authorization"].rsplit("Signature=", 1)[1]
