@@ -21,7 +21,7 @@ APT_PACKAGES := libjansson-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev pk
                 valgrind python3-pip gcc g++ make
 EXPORTS := $(BUILD)/exports.map
 
-.PHONY: all deps build lib cli demo test test-swift test-c test-valgrind test-python install clean
+.PHONY: all deps build lib cli demo test test-swift test-c test-valgrind test-python test-hardening test-install check-exports install clean
 
 all: build
 
@@ -66,7 +66,7 @@ demo: build
 	CKPT_LIBRARY=$(LIBDIR)/$(SONAME) PYTHONPATH=bindings/python $(PYTHON) examples/quickstart.py $(BUILD)/demo/store-py.db
 
 ## test: every test suite against the freshly built library.
-test: build test-swift test-c test-valgrind test-install test-python
+test: build test-swift test-c test-valgrind test-install test-python test-hardening
 	@echo "make test: all suites passed"
 
 test-swift: deps
@@ -103,6 +103,21 @@ test-valgrind: $(C_TESTS)
 	objcopy --strip-debug $(LIBDIR)/$(SONAME).0.0 $(BUILD)/valgrind/$(SONAME)
 	LD_LIBRARY_PATH=$(BUILD)/valgrind valgrind --quiet --error-exitcode=99 --leak-check=full \
 	  --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect $(BINDIR)/test_api --no-threads
+
+## test-hardening: bad-input catalogue, shared-handle and multi-process concurrency, kill -9 safety.
+HARDENING_BINS := $(BINDIR)/hardening_bad_inputs $(BINDIR)/hardening_concurrency $(BINDIR)/hardening_crash
+
+$(BINDIR)/hardening_%: Tests/hardening/%.c Tests/hardening/common.h include/ckpt.h lib
+	@mkdir -p $(BINDIR)
+	$(CC) $(CFLAGS) $(WARN) -std=c99 -pthread -Iinclude $< -o $@ \
+	  -L$(LIBDIR) -lckpt -ljansson -lsqlite3 -Wl,-rpath,$(LIBDIR)
+
+test-hardening: $(HARDENING_BINS)
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; rc=0; \
+	$(BINDIR)/hardening_bad_inputs Tests/hardening/bad_inputs.json $$tmp/bad_inputs || rc=1; \
+	$(BINDIR)/hardening_concurrency $$tmp/concurrency --durability normal || rc=1; \
+	$(BINDIR)/hardening_crash $$tmp/crash --rounds 30 | grep -v '^round ' || rc=1; \
+	exit $$rc
 
 ## test-install: install into a scratch prefix and build the quick start with pkg-config.
 test-install: lib

@@ -61,16 +61,17 @@ enum Boundary {
                                    _ out: UnsafeMutablePointer<Out?>?) throws(CkptError)
         -> (Client, Operation, UnsafeMutablePointer<Out?>)
     {
-        let (c, o) = try typedArguments(client, out)
+        // The operation first: it decides which family's codes the rest use.
         let op = try Operation.named(string(operation, what: "operation"))
+        let (c, o) = try typedArguments(client, out, family: op.family)
         return (c, op, o)
     }
 
-    static func typedArguments<Out>(_ client: OpaquePointer?, _ out: UnsafeMutablePointer<Out?>?) throws(CkptError)
-        -> (Client, UnsafeMutablePointer<Out?>)
+    static func typedArguments<Out>(_ client: OpaquePointer?, _ out: UnsafeMutablePointer<Out?>?,
+                                    family: APIFamily = .cbr) throws(CkptError) -> (Client, UnsafeMutablePointer<Out?>)
     {
-        guard let client else { throw .argument("client: must not be NULL") }
-        guard let out else { throw .argument("response: must not be NULL") }
+        guard let client else { throw .parameter(family, "client: must not be NULL") }
+        guard let out else { throw .parameter(family, "response: must not be NULL") }
         return (Handle.client(client), out)
     }
 
@@ -87,12 +88,12 @@ enum Boundary {
     }
 
     /// JSON text argument -> value.
-    static func value(_ p: UnsafePointer<CChar>, what: String) throws(CkptError) -> JSONValue {
+    static func value(_ p: UnsafePointer<CChar>, what: String, family: APIFamily = .cbr) throws(CkptError) -> JSONValue {
         let n = strnlen(p, Limits.maxRequestBytes + 1)
         do throws(JSONInputError) {
             return try JSONValue.parse(p, length: n)
         } catch {
-            throw .argument("\(what): \(error.message)")
+            throw .parameter(family, "\(what): \(error.message)")
         }
     }
 

@@ -73,7 +73,7 @@ private let versionString: StaticString = "1.0.0"
 {
     Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
         let (c, op, out) = try Boundary.callArguments(client, operation, response)
-        let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request") }
+        let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request", family: op.family) }
         out.pointee = try Boundary.jansson(c.call(op, value ?? [:]).body)
     }
 }
@@ -85,7 +85,7 @@ private let versionString: StaticString = "1.0.0"
 {
     Boundary.run(error: TextErrorSink(error), clearing: response) { () throws(CkptError) in
         let (c, op, out) = try Boundary.callArguments(client, operation, response)
-        let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request") }
+        let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request", family: op.family) }
         out.pointee = try Boundary.text(c.call(op, value ?? [:]).body)
     }
 }
@@ -99,7 +99,7 @@ private let versionString: StaticString = "1.0.0"
     meta?.pointee = nil
     return Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
         let (c, op, out) = try Boundary.callArguments(client, operation, response)
-        let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request") }
+        let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request", family: op.family) }
         let reply = try c.call(op, value ?? [:])
         let body = try Boundary.jansson(reply.body)
         if let meta {
@@ -122,7 +122,7 @@ private let versionString: StaticString = "1.0.0"
     meta?.pointee = nil
     return Boundary.run(error: TextErrorSink(error), clearing: response) { () throws(CkptError) in
         let (c, op, out) = try Boundary.callArguments(client, operation, response)
-        let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request") }
+        let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request", family: op.family) }
         let reply = try c.call(op, value ?? [:])
         let body = try Boundary.text(reply.body)
         if let meta {
@@ -185,7 +185,7 @@ private let versionString: StaticString = "1.0.0"
                                    _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
 {
     Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
-        let (c, out) = try Boundary.typedArguments(client, response)
+        let (c, out) = try Boundary.typedArguments(client, response, family: .csbs)
         let plan = try Boundary.string(planId, what: "plan_id", family: .csbs)
         let params = try parameters.map { (p) throws(CkptError) in
             try Boundary.value(p, what: "parameters", family: .csbs)

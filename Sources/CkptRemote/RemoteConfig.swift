@@ -157,7 +157,7 @@ package struct RemoteConfig: Sendable {
     /// - Throws: a 9900 (class invalid) naming the offending key.
     package static func parse(_ config: JSONObject, environment: [String: String]) throws(CkptError) -> RemoteConfig {
         for key in config.keys where !keys.contains(key) {
-            throw .argument("unknown configuration key \"\(key.prefix(64))\"; expected one of: \(keys.joined(separator: ", "))")
+            throw .argument("unknown configuration key \"\(clipped(key))\"; expected one of: \(keys.joined(separator: ", "))")
         }
         let f = try Fields(.object(config), path: "config", family: .cbr)
         if let backend = try f.string("backend"), backend != "remote" {
@@ -220,7 +220,7 @@ package struct RemoteConfig: Sendable {
             ?? defaultMaxResponseBytes
         let caFile = try string("ca_file")
         if let caFile, access(caFile, R_OK) != 0 {
-            throw f.fail("ca_file", "cannot read \(caFile.prefix(256))")
+            throw f.fail("ca_file", "cannot read \(clipped(caFile, 256))")
         }
         let proxy = try string("proxy")
         let userAgent = try string("user_agent")

@@ -835,7 +835,7 @@ static void test_typed_arguments(void) {
     CHECK(ckpt_checkpoint_wait(NULL, NULL, NULL, 0, NULL, NULL) == CKPT_EINVAL, "wait(all NULL)");
 
     /* ckpt_policy_execute */
-    TYPED_FAIL(ckpt_policy_execute(NULL, MISSING_ID, NULL, &resp, &err), E9900, "client");
+    TYPED_FAIL(ckpt_policy_execute(NULL, MISSING_ID, NULL, &resp, &err), E9001, "client");
     TYPED_FAIL(ckpt_policy_execute(c, NULL, NULL, &resp, &err), E9001, "plan_id");
     TYPED_FAIL(ckpt_policy_execute(c, "plan", NULL, &resp, &err), E9001, "checkpoint.plan_id");
     TYPED_FAIL(ckpt_policy_execute(c, "\xff", NULL, &resp, &err), E9001, "plan_id");
@@ -850,7 +850,7 @@ static void test_typed_arguments(void) {
                MISSING_ID);
     err = SENTINEL_J;
     CHECK(ckpt_policy_execute(c, MISSING_ID, NULL, NULL, &err) == CKPT_EINVAL, "execute(response NULL)");
-    CHECK_ERROR(err == SENTINEL_J ? NULL : err, E9900, "response");
+    CHECK_ERROR(err == SENTINEL_J ? NULL : err, E9001, "response");
     if (err != SENTINEL_J) json_decref(err);
     CHECK(ckpt_policy_execute(NULL, NULL, NULL, NULL, NULL) == CKPT_EINVAL, "execute(all NULL)");
     CHECK(arr->refcount == 1, "parameters refcount changed");

@@ -68,7 +68,8 @@ extension JSONValue {
             while let it = iter {
                 guard let keyPtr = json_object_iter_key(it), let value = json_object_iter_value(it) else { break }
                 let key = try decodeString(keyPtr, length: strlen(keyPtr))
-                obj[key] = try convert(value, depth: depth + 1, nodes: &nodes)
+                // jansson keys are unique: append, keeping this linear.
+                obj.appendUnique(key, try convert(value, depth: depth + 1, nodes: &nodes))
                 iter = json_object_iter_next(mutable, it)
             }
             return .object(obj)

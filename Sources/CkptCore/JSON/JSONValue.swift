@@ -74,6 +74,12 @@ package struct JSONObject: Sendable, Equatable {
     }
 
     package var count: Int { members.count }
+
+    /// Appends without looking for the key: for sources whose keys are
+    /// already unique (a jansson object), so building stays linear.
+    package mutating func appendUnique(_ key: String, _ value: JSONValue) {
+        members.append(Member(key: key, value: value))
+    }
     package var keys: [String] { members.map(\.key) }
 
     package subscript(key: String) -> JSONValue? {

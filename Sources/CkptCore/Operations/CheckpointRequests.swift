@@ -24,9 +24,11 @@ package struct CheckpointParam: Sendable, Equatable {
         resources = try f.uuidArray("resources", nonEmpty: true)
         if let details = try f.objects("resource_details") {
             resourceDetails = try details.map { (d) throws(CkptError) -> JSONValue in
+                try d.only(["id", "type", "name", "extra_info"])
                 _ = try d.uuid("id", required: true)
                 _ = try d.enumeration("type", required: true, resourceTypes)
                 _ = try d.string("name", nonEmpty: false, maxLength: Limits.maxDescriptionLength)
+                _ = try ProtectedResource.extraInfo(d)
                 return .object(d.object)
             }
         }

@@ -27,7 +27,7 @@ package struct Fields: Sendable {
     /// rather than silently ignored.
     package func only(_ allowed: Set<String>) throws(CkptError) {
         for key in object.keys where !allowed.contains(key) {
-            throw .parameter(family, "\(name(String(key.prefix(64)))): unknown field")
+            throw .parameter(family, "\(name(clipped(key))): unknown field")
         }
     }
 
@@ -124,6 +124,14 @@ package struct Fields: Sendable {
         }
         return out
     }
+}
+
+/// At most `n` Unicode scalars of caller text, for echoing in a message: a
+/// Character can be any number of scalars, so `prefix` on a String is no bound.
+package func clipped(_ s: String, _ n: Int = 64) -> String {
+    var out = String.UnicodeScalarView()
+    out.append(contentsOf: s.unicodeScalars.prefix(n))
+    return String(out)
 }
 
 /// UUID text, 8-4-4-4-12 hex digits.

@@ -30,7 +30,7 @@ package enum Operation: String, Sendable, CaseIterable {
     package static func named(_ name: String) throws(CkptError) -> Operation {
         guard let op = Operation(rawValue: name) else {
             let known = Operation.allCases.map(\.rawValue).joined(separator: ", ")
-            throw .argument("unknown operation \"\(name.prefix(64))\"; expected one of: \(known)")
+            throw .argument("unknown operation \"\(clipped(name))\"; expected one of: \(known)")
         }
         return op
     }

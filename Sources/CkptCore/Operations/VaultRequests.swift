@@ -28,18 +28,20 @@ package struct ProtectedResource: Sendable, Equatable {
         self.type = type
         name = try f.string("name", nonEmpty: false, maxLength: Limits.maxDescriptionLength) ?? ""
         sizeGB = try f.int("size", in: 0...10_485_760) ?? 0
-        if let e = try f.object("extra_info") {
-            try e.only(["exclude_volumes", "include_volumes"])
-            _ = try e.uuidArray("exclude_volumes")
-            if let inc = try e.objects("include_volumes") {
-                for v in inc {
-                    try v.only(["id", "os_version"])
-                    _ = try v.uuid("id", required: true)
-                    _ = try v.string("os_version", nonEmpty: false)
-                }
-            }
-            extraInfo = .object(e.object)
+        extraInfo = try Self.extraInfo(f)
+    }
+
+    /// ResourceExtraInfo: `{"exclude_volumes": [id], "include_volumes": [{"id", "os_version"}]}`.
+    package static func extraInfo(_ f: Fields) throws(CkptError) -> JSONValue? {
+        guard let e = try f.object("extra_info") else { return nil }
+        try e.only(["exclude_volumes", "include_volumes"])
+        _ = try e.uuidArray("exclude_volumes")
+        for v in try e.objects("include_volumes") ?? [] {
+            try v.only(["id", "os_version"])
+            _ = try v.uuid("id", required: true)
+            _ = try v.string("os_version", nonEmpty: false)
         }
+        return .object(e.object)
     }
 
     /// Reads every resource of `key`, refusing duplicates.
@@ -51,6 +53,20 @@ package struct ProtectedResource: Sendable, Equatable {
             out.append(res)
         }
         return out
+    }
+}
+
+extension Fields {
+    /// Tags: `[{"key", "value"}]`, at most 10.
+    package func tags(_ key: String) throws(CkptError) -> [JSONValue] {
+        let list = try objects(key) ?? []
+        if list.count > 10 { throw fail(key, "has more than 10 items") }
+        for t in list {
+            try t.only(["key", "value"])
+            _ = try t.string("key", required: true, maxLength: 128)
+            _ = try t.string("value", nonEmpty: false, maxLength: 255)
+        }
+        return list.map { .object($0.object) }
     }
 }
 
@@ -82,6 +98,16 @@ package struct VaultCreateRequest: Sendable, Equatable {
         try billing.only(["size", "consistent_level", "object_type", "protect_type", "charging_mode", "cloud_type",
                           "spec_code", "period_type", "period_num", "is_auto_renew", "is_auto_pay", "console_url",
                           "extra_info", "is_multi_az"])
+        _ = try billing.enumeration("cloud_type", ["public", "hybrid"])
+        _ = try billing.string("spec_code", maxLength: 128)
+        _ = try billing.enumeration("period_type", ["year", "month"])
+        _ = try billing.int("period_num", in: 1...9)
+        _ = try billing.bool("is_auto_renew")
+        _ = try billing.bool("is_auto_pay")
+        _ = try billing.string("console_url", maxLength: 255)
+        _ = try billing.object("extra_info")
+        _ = try billing.bool("is_multi_az")
+        _ = try f.int("threshold", in: 1...100)
         guard let name = try f.string("name", required: true, maxLength: Limits.maxNameLength),
               let size = try billing.int("size", required: true, in: 1...10_485_760)
         else { throw .internalError("unreachable") }
@@ -94,12 +120,15 @@ package struct VaultCreateRequest: Sendable, Equatable {
         chargingMode = try billing.enumeration("charging_mode", ["post_paid", "pre_paid"]) ?? "post_paid"
         resources = try ProtectedResource.list(f, "resources", required: true)
         backupPolicyId = try f.string("backup_policy_id", maxLength: 64)
-        tags = try f.array("tags", maxCount: 10) ?? []
+        tags = try f.tags("tags")
         enterpriseProjectId = try f.string("enterprise_project_id", maxLength: 64) ?? "0"
         autoBind = try f.bool("auto_bind") ?? false
         _ = try f.bool("auto_expand")
         _ = try f.bool("smn_notify")
-        _ = try f.object("bind_rules")
+        if let rules = try f.object("bind_rules") {
+            try rules.only(["tags"])
+            _ = try rules.tags("tags")
+        }
         body = request
     }
 }
