@@ -21,7 +21,7 @@ APT_PACKAGES := libjansson-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev pk
                 valgrind python3-pip gcc g++ make
 EXPORTS := $(BUILD)/exports.map
 
-.PHONY: all deps build lib cli demo test test-swift test-c test-valgrind test-python test-hardening test-install check-exports install clean
+.PHONY: all deps build lib cli demo test test-swift test-c test-valgrind test-python test-cli test-e2e test-hardening test-install check-exports install clean
 
 all: build
 
@@ -45,7 +45,7 @@ $(EXPORTS): include/ckpt.h
 	@{ echo "{ global:"; grep -oE '^[a-z].*\bckpt_[a-z_]+\(' include/ckpt.h | grep -oE 'ckpt_[a-z_]+\($$' | tr -d '(' | sed 's/$$/;/'; echo "local: *; };"; } > $@
 
 ## build: the self-contained libckpt.so.1 (Swift runtime linked in) and the ckpt CLI.
-build: lib
+build: lib cli
 
 lib: deps $(EXPORTS)
 	swift build -c release --product ckpt -Xswiftc -static-stdlib \
@@ -55,7 +55,12 @@ lib: deps $(EXPORTS)
 	ln -sf $(SONAME).0.0 $(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(LIBDIR)/libckpt.so
 
-## demo: build, then run the C quick start on a fresh embedded store.
+cli: deps
+	swift build -c release --product ckpt-cli -Xswiftc -static-stdlib
+	@mkdir -p $(BINDIR)
+	cp $(SWIFT_RELEASE)/ckpt-cli $(BINDIR)/ckpt
+
+## demo: build, then run the C, Python and shell quick starts on fresh embedded stores.
 demo: build
 	@mkdir -p $(BINDIR) $(BUILD)/demo
 	$(CC) $(CFLAGS) $(WARN) -std=c99 -Iinclude examples/quickstart.c -o $(BINDIR)/quickstart \
@@ -64,9 +69,12 @@ demo: build
 	$(BINDIR)/quickstart $(BUILD)/demo/store.db
 	@echo "--- Python quick start"
 	CKPT_LIBRARY=$(LIBDIR)/$(SONAME) PYTHONPATH=bindings/python $(PYTHON) examples/quickstart.py $(BUILD)/demo/store-py.db
+	@echo "--- Shell quick start"
+	rm -rf $(BUILD)/demo/sh && mkdir -p $(BUILD)/demo/sh
+	CKPT=$(BINDIR)/ckpt bash examples/quickstart.sh $(BUILD)/demo/sh/store.db
 
 ## test: every test suite against the freshly built library.
-test: build test-swift test-c test-valgrind test-install test-python test-hardening
+test: build test-swift test-c test-valgrind test-install test-python test-cli test-e2e test-hardening
 	@echo "make test: all suites passed"
 
 test-swift: deps
@@ -104,6 +112,14 @@ test-valgrind: $(C_TESTS)
 	LD_LIBRARY_PATH=$(BUILD)/valgrind valgrind --quiet --error-exitcode=99 --leak-check=full \
 	  --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect $(BINDIR)/test_api --no-threads
 
+test-cli: cli
+	CKPT_BIN=$(BINDIR)/ckpt $(PYTHON) -m pytest Tests/cli -q -p no:cacheprovider
+
+## test-e2e: the remote backend and the official SDK against `ckpt serve`.
+test-e2e: lib cli
+	@$(PYTHON) -c 'import huaweicloudsdkcbr' 2>/dev/null || $(PYTHON) -m pip install -q huaweicloudsdkcbr
+	CKPT_LIBRARY=$(LIBDIR)/$(SONAME) CKPT_BIN=$(BINDIR)/ckpt $(PYTHON) -m pytest Tests/e2e -q -p no:cacheprovider
+
 ## test-hardening: bad-input catalogue, shared-handle and multi-process concurrency, kill -9 safety.
 HARDENING_BINS := $(BINDIR)/hardening_bad_inputs $(BINDIR)/hardening_concurrency $(BINDIR)/hardening_crash
 
@@ -120,19 +136,20 @@ test-hardening: $(HARDENING_BINS)
 	exit $$rc
 
 ## test-install: install into a scratch prefix and build the quick start with pkg-config.
-test-install: lib
+test-install: lib cli
 	@tmp=$$(mktemp -d); \
 	$(MAKE) --no-print-directory install PREFIX=$$tmp/prefix >/dev/null; \
-	test -L $$tmp/prefix/lib/$(SONAME) && test -f $$tmp/prefix/include/ckpt.h; \
+	test -L $$tmp/prefix/lib/$(SONAME) && test -f $$tmp/prefix/include/ckpt.h && test -x $$tmp/prefix/bin/ckpt; \
 	grep -q '^Requires: jansson' $$tmp/prefix/lib/pkgconfig/ckpt.pc; \
 	PKG_CONFIG_PATH=$$tmp/prefix/lib/pkgconfig $(CC) -std=c99 examples/quickstart.c -o $$tmp/quickstart \
 	  $$(PKG_CONFIG_PATH=$$tmp/prefix/lib/pkgconfig pkg-config --cflags --libs ckpt); \
 	LD_LIBRARY_PATH=$$tmp/prefix/lib $$tmp/quickstart $$tmp/store.db | grep -q '^status: available$$'; \
 	rm -rf $$tmp; echo "install: pkg-config build of the quick start runs against the installed library"
 
-## install: lib/libckpt.so.1 (+ symlinks), include/ckpt.h, lib/pkgconfig/ckpt.pc.
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+## install: lib/libckpt.so.1 (+ symlinks), include/ckpt.h, lib/pkgconfig/ckpt.pc, bin/ckpt.
+install: lib cli
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BINDIR)/ckpt $(DESTDIR)$(PREFIX)/bin/ckpt
 	install -m 0755 $(LIBDIR)/$(SONAME).0.0 $(DESTDIR)$(PREFIX)/lib/$(SONAME).0.0
 	ln -sf $(SONAME).0.0 $(DESTDIR)$(PREFIX)/lib/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libckpt.so

@@ -26,9 +26,13 @@ final class Database {
         guard rc == SQLITE_OK, let handle else {
             let msg = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
             sqlite3_close(handle)
-            throw .storage("cannot open store \(path): \(msg)")
+            throw .storage("cannot open store \(path): \(Database.explain(path) ?? msg)")
         }
         db = handle
+        // Keep the WAL file when the last connection closes, so a short-lived
+        // process (a `ckpt call`) does not create and delete it every run.
+        var persist: Int32 = 1
+        sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
         sqlite3_busy_timeout(db, 250)
         sqlite3_extended_result_codes(db, 1)
         do {
@@ -45,6 +49,17 @@ final class Database {
     }
 
     deinit { close() }
+
+    /// Why a store path cannot be opened, when the file system can say.
+    static func explain(_ path: String) -> String? {
+        guard path != ":memory:" else { return nil }
+        let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        var st = stat()
+        if stat(dir.isEmpty ? "/" : dir, &st) != 0 { return "the directory \(dir) does not exist" }
+        if (st.st_mode & S_IFMT) != S_IFDIR { return "\(dir) is not a directory" }
+        if access(dir.isEmpty ? "/" : dir, W_OK) != 0 { return "the directory \(dir) is not writable" }
+        return nil
+    }
 
     private var closed = false
 

@@ -1,0 +1,96 @@
+import CkptCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Unbuffered output and bounded input on the standard descriptors, without
+/// Foundation (startup time matters for a command run once per shell line).
+enum IO {
+    /// Writes all of `text` to a descriptor; gives up quietly on a closed
+    /// pipe or another write error (the exit status still tells the story).
+    static func write(_ fd: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { buf in
+            guard var p = buf.baseAddress else { return }
+            var left = buf.count
+            while left > 0 {
+                let n = Glibc.write(fd, p, left)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                if n == 0 { return }
+                p += n
+                left -= n
+            }
+        }
+    }
+
+    static func out(_ text: String) { write(1, text) }
+    static func err(_ text: String) { write(2, text) }
+
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+    /// A non-empty environment variable, or nil.
+    static func env(_ name: String) -> String? {
+        guard let p = getenv(name) else { return nil }
+        let s = String(cString: p)
+        return s.isEmpty ? nil : s
+    }
+
+    /// Reads a whole descriptor, at most `limit` + 1 bytes (so that the
+    /// caller can tell "too large" from "just fits").
+    static func readAll(_ fd: Int32, limit: Int) -> Result<[UInt8], Errno> {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while out.count <= limit {
+            let want = min(chunk.count, limit + 1 - out.count)
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(Errno(errno))
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return .success(out)
+    }
+
+    /// Reads a whole file, at most `limit` + 1 bytes.
+    static func readFile(_ path: String, limit: Int) -> Result<[UInt8], Errno> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(Errno(errno)) }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { return .failure(Errno(EISDIR)) }
+        return readAll(fd, limit: limit)
+    }
+
+    /// Parses JSON bytes with the library's limits.  `what` names the input
+    /// in the message ("request", "config file /x.json").
+    static func parseJSON(_ bytes: [UInt8], what: String) throws(CkptError) -> JSONValue {
+        if bytes.count > Limits.maxRequestBytes {
+            throw .argument("\(what): larger than \(Limits.maxRequestBytes) bytes")
+        }
+        if bytes.isEmpty { throw .argument("\(what): empty, expected JSON text") }
+        let result: Result<JSONValue, JSONInputError>? = bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return nil }
+            let p = base.assumingMemoryBound(to: CChar.self)
+            return Result { () throws(JSONInputError) in try JSONValue.parse(p, length: raw.count) }
+        }
+        switch result {
+        case .success(let v)?: return v
+        case .failure(let e)?: throw .argument("\(what): \(e.message)")
+        case nil: throw .argument("\(what): empty, expected JSON text")
+        }
+    }
+}
+
+/// An errno value with its system message.
+struct Errno: Error {
+    var code: Int32
+    init(_ code: Int32) { self.code = code }
+    var message: String { String(cString: strerror(code)) }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import CkptClient
+import CkptCore
+
+/// The options every command takes: where the store and the configuration
+/// are, and how to print.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The embedded store file; overrides the configuration's \"path\" (default: $CKPT_STORE).",
+        valueName: "path"))
+    var store: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A JSON file holding the configuration object (default: $CKPT_CONFIG).",
+        valueName: "file"))
+    var config: String?
+
+    @Flag(name: .long, help: "Indent the JSON output for people (default: one compact line).")
+    var pretty = false
+
+    @Flag(name: .customLong("dry-run"),
+          help: "Print {\"operation\", \"request\"} instead of running it (nothing is opened).")
+    var dryRun = false
+
+    /// The configuration object, from the flags first, then the environment:
+    ///   configuration file: --config, else $CKPT_CONFIG;
+    ///   store path: --store, else the "path" of a --config file, else
+    ///   $CKPT_STORE, else the "path" of the $CKPT_CONFIG file.
+    func configuration() throws(CkptError) -> JSONValue? {
+        let file = config ?? IO.env("CKPT_CONFIG")
+        var value: JSONValue? = nil
+        if let file {
+            let what = "config file \(file)"
+            switch IO.readFile(file, limit: Limits.maxRequestBytes) {
+            case .success(let bytes): value = try IO.parseJSON(bytes, what: what)
+            case .failure(let e): throw .argument("\(what): cannot read it: \(e.message)")
+            }
+        }
+        var path = store
+        if path == nil {
+            let fileHasPath = value?["path"] != nil
+            if !(config != nil && fileHasPath) { path = IO.env("CKPT_STORE") }
+        }
+        guard let path else { return value }
+        switch value {
+        case nil:
+            return ["path": .string(path)]
+        case .object(var o)?:
+            o["path"] = .string(path)
+            return .object(o)
+        case let other?:
+            return other // not an object: the library refuses it by name
+        }
+    }
+}
+
+/// Runs one command: opens the client, runs the operation, prints the
+/// response on stdout, or the error object on stderr with the class's exit
+/// status.
+enum Runner {
+    /// Exit status of an error class: 9 - code, so invalid (-1) is 10 and
+    /// internal (-11) is 20.
+    static func exitStatus(_ c: ErrorClass) -> Int32 { 9 - c.rawValue }
+
+    static func execute(_ global: GlobalOptions,
+                        _ body: (Client) throws(CkptError) -> Reply) throws
+    {
+        do throws(CkptError) {
+            let client = try Client(config: global.configuration())
+            defer { client.close() }
+            let reply = try body(client)
+            IO.out(try render(reply.body, pretty: global.pretty) + "\n")
+        } catch {
+            throw fail(error, pretty: global.pretty)
+        }
+    }
+
+    /// Prints the error object on stderr; returns the exit status to throw.
+    static func fail(_ error: CkptError, pretty: Bool) -> ExitCode {
+        let text = (try? render(error.json, pretty: pretty))
+            ?? "{\"code\":\(error.errorClass.rawValue),\"class\":\"\(error.errorClass.name)\"}"
+        IO.err(text + "\n")
+        return ExitCode(exitStatus(error.errorClass))
+    }
+
+    /// Runs `operation` with `request`, as `ckpt call` does.
+    static func call(_ global: GlobalOptions, _ operation: String, _ request: JSONValue?) throws {
+        if global.dryRun {
+            let plan: JSONValue = ["operation": .string(operation), "request": request ?? [:]]
+            guard let text = global.pretty ? PrettyJSON.render(plan) : plan.serialized() else { throw ExitCode(20) }
+            IO.out(text + "\n")
+            return
+        }
+        try execute(global) { (client) throws(CkptError) -> Reply in
+            if operation == Operation.checkpointWait.rawValue {
+                return try wait(client, CheckpointWaitRequest(request ?? [:]))
+            }
+            return try client.call(operation, request)
+        }
+    }
+
+    /// checkpoint.wait with a progress line on stderr when it is a terminal.
+    static func wait(_ client: Client, _ request: CheckpointWaitRequest) throws(CkptError) -> Reply {
+        guard IO.stderrIsTerminal else { return try client.wait(request, onPoll: { _, _ in }) }
+        defer { IO.err("\r\u{1B}[K") }
+        return try client.wait(request) { body, elapsedMs in
+            let status = body["checkpoint"]?["status"]?.stringValue ?? "?"
+            let ms = max(elapsedMs, 0)
+            IO.err("\rwaiting: \(status.prefix(32)) (\(ms / 1000).\(ms % 1000 / 100) s)\u{1B}[K")
+        }
+    }
+
+    static func render(_ value: JSONValue, pretty: Bool) throws(CkptError) -> String {
+        guard let text = pretty ? PrettyJSON.render(value) : value.serialized() else {
+            throw .internalError("out of memory rendering the JSON output")
+        }
+        return text
+    }
+}
