@@ -115,26 +115,14 @@ struct ServeCommand: ParsableCommand {
         }
     }
 
-    /// The error object on stderr; the exit status of its class (as every
-    /// other command: 9 minus the CKPT_E* code).
+    /// The error object on stderr; the exit status of its class, as every
+    /// other command.
     private static func fail(_ error: CkptError) -> ExitCode {
-        write(2, (error.json.serialized() ?? "{\"class\":\"\(error.errorClass.name)\"}") + "\n")
-        return ExitCode(9 - error.errorClass.rawValue)
+        Runner.fail(error, pretty: false)
     }
 
     /// Unbuffered: the listening line must reach a pipe at once.
     private static func write(_ fd: Int32, _ text: String) {
-        var text = text
-        text.withUTF8 { buf in
-            guard var p = buf.baseAddress else { return }
-            var left = buf.count
-            while left > 0 {
-                let n = Glibc.write(fd, p, left)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                p += n
-                left -= n
-            }
-        }
+        IO.write(fd, text)
     }
 }
