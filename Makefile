@@ -21,7 +21,7 @@ APT_PACKAGES := libjansson-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev pk
                 valgrind python3-pip gcc g++ make
 EXPORTS := $(BUILD)/exports.map
 
-.PHONY: all deps build lib cli demo test test-swift test-c test-valgrind test-python test-cli test-e2e test-hardening test-install check-exports install clean
+.PHONY: all deps build lib cli demo test test-swift test-c test-valgrind test-python test-cli test-e2e test-hardening test-install check-exports install bench clean
 
 all: build
 
@@ -44,21 +44,32 @@ $(EXPORTS): include/ckpt.h
 	@mkdir -p $(BUILD)
 	@{ echo "{ global:"; grep -oE '^[a-z].*\bckpt_[a-z_]+\(' include/ckpt.h | grep -oE 'ckpt_[a-z_]+\($$' | tr -d '(' | sed 's/$$/;/'; echo "local: *; };"; } > $@
 
+# SwiftPM's incremental release build can keep code that a changed module
+# inlined into its dependents (seen as a crash after a layout change), so when
+# any of our sources changed, our own modules' release objects are rebuilt
+# from scratch (the dependencies' builds are kept).
+OWN_SOURCES := Package.swift $(shell find Sources -type f -name '*.swift' -o -type f -name '*.[ch]' -o -type f -name '*.modulemap')
+$(BUILD)/sources.stamp: $(OWN_SOURCES)
+	@mkdir -p $(BUILD)
+	rm -rf $(SWIFT_RELEASE)/Ckpt*.build $(SWIFT_RELEASE)/CCkptShim.build $(SWIFT_RELEASE)/Modules/Ckpt*
+	@touch $@
+
 ## build: the self-contained libckpt.so.1 (Swift runtime linked in) and the ckpt CLI.
 build: lib cli
 
-lib: deps $(EXPORTS)
+lib: deps $(EXPORTS) $(BUILD)/sources.stamp
 	swift build -c release --product ckpt -Xswiftc -static-stdlib \
 	  -Xlinker -soname=$(SONAME) -Xlinker --version-script=$(EXPORTS)
 	@mkdir -p $(LIBDIR)
-	cp $(SWIFT_RELEASE)/libckpt.so $(LIBDIR)/$(SONAME).0.0
+	@# Replace atomically: a running process may have the old file mapped.
+	cp $(SWIFT_RELEASE)/libckpt.so $(LIBDIR)/$(SONAME).0.0.tmp && mv -f $(LIBDIR)/$(SONAME).0.0.tmp $(LIBDIR)/$(SONAME).0.0
 	ln -sf $(SONAME).0.0 $(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(LIBDIR)/libckpt.so
 
-cli: deps
+cli: deps $(BUILD)/sources.stamp
 	swift build -c release --product ckpt-cli -Xswiftc -static-stdlib
 	@mkdir -p $(BINDIR)
-	cp $(SWIFT_RELEASE)/ckpt-cli $(BINDIR)/ckpt
+	cp $(SWIFT_RELEASE)/ckpt-cli $(BINDIR)/ckpt.tmp && mv -f $(BINDIR)/ckpt.tmp $(BINDIR)/ckpt
 
 ## demo: build, then run the C, Python and shell quick starts on fresh embedded stores.
 demo: build
@@ -112,6 +123,10 @@ test-valgrind: $(C_TESTS)
 	LD_LIBRARY_PATH=$(BUILD)/valgrind valgrind --quiet --error-exitcode=99 --leak-check=full \
 	  --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect $(BINDIR)/test_api --no-threads
 
+test-python: lib
+	CKPT_LIBRARY=$(LIBDIR)/$(SONAME) $(PYTHON) -m pytest bindings/python/tests -q -p no:cacheprovider
+	@CKPT_LIBRARY=$(LIBDIR)/$(SONAME) PYTHONPATH=bindings/python $(PYTHON) examples/quickstart.py >/dev/null && echo "quickstart.py: ok"
+
 test-cli: cli
 	CKPT_BIN=$(BINDIR)/ckpt $(PYTHON) -m pytest Tests/cli -q -p no:cacheprovider
 
@@ -155,6 +170,11 @@ install: lib cli
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libckpt.so
 	install -m 0644 include/ckpt.h $(DESTDIR)$(PREFIX)/include/ckpt.h
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' ckpt.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ckpt.pc
+
+## bench: release build, then every benchmark (5-10 min on 2 cores): prints a table,
+## writes benchmarks/results.json and benchmarks/results.md.
+bench: build
+	$(PYTHON) benchmarks/run.py --skip-build $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD) .build

@@ -31,7 +31,7 @@ let package = Package(
 
         .target(name: "CkptCore", dependencies: ["CJansson"]),
         .target(name: "CkptEmbedded", dependencies: ["CkptCore", "CSQLite", "CCkptShim"]),
-        .target(name: "CkptRemote", dependencies: ["CkptCore", "CCurl", "CLibcrypto", "CCkptShim"]),
+        .target(name: "CkptRemote", dependencies: ["CkptCore", "CJansson", "CCurl", "CLibcrypto", "CCkptShim"]),
         .target(name: "CkptClient", dependencies: ["CkptCore", "CkptEmbedded", "CkptRemote"]),
         .target(name: "Ckpt", dependencies: ["CkptClient", "CJansson"]),
 
@@ -46,7 +46,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "CkptCoreTests", dependencies: ["CkptCore"]),
+        .testTarget(name: "CkptCoreTests", dependencies: ["CkptCore", "CJansson"]),
         .testTarget(name: "CkptEmbeddedTests", dependencies: ["CkptClient", "CkptEmbedded", "CkptCore"]),
         .testTarget(name: "CkptRemoteTests", dependencies: ["CkptRemote", "CkptCore"],
                     resources: [.copy("Fixtures")]),

@@ -117,9 +117,24 @@ enum Boundary {
         return j
     }
 
+    /// The reply as a new json_t: text a backend passed through is parsed by
+    /// jansson directly, without building a Swift value first.
+    static func jansson(_ reply: Reply) throws(CkptError) -> UnsafeMutablePointer<json_t> {
+        if let t = reply.passthroughText {
+            guard let j = JSONValue.jansson(parsing: t) else { throw .internalError("cannot rebuild the response") }
+            return j
+        }
+        return try jansson(reply.body)
+    }
+
     /// A malloc'd copy of the compact text: ckpt_free releases it.
     static func text(_ v: JSONValue) throws(CkptError) -> UnsafeMutablePointer<CChar> {
         guard let s = v.serialized(), let p = strdup(s) else { throw .internalError("out of memory building the response") }
+        return p
+    }
+
+    static func text(_ reply: Reply) throws(CkptError) -> UnsafeMutablePointer<CChar> {
+        guard let s = reply.text, let p = strdup(s) else { throw .internalError("out of memory building the response") }
         return p
     }
 }

@@ -74,7 +74,7 @@ private let versionString: StaticString = "1.0.0"
     Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
         let (c, op, out) = try Boundary.callArguments(client, operation, response)
         let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request", family: op.family) }
-        out.pointee = try Boundary.jansson(c.call(op, value ?? [:]).body)
+        out.pointee = try Boundary.jansson(c.call(op, value ?? [:]))
     }
 }
 
@@ -86,7 +86,7 @@ private let versionString: StaticString = "1.0.0"
     Boundary.run(error: TextErrorSink(error), clearing: response) { () throws(CkptError) in
         let (c, op, out) = try Boundary.callArguments(client, operation, response)
         let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request", family: op.family) }
-        out.pointee = try Boundary.text(c.call(op, value ?? [:]).body)
+        out.pointee = try Boundary.text(c.call(op, value ?? [:]))
     }
 }
 
@@ -101,7 +101,7 @@ private let versionString: StaticString = "1.0.0"
         let (c, op, out) = try Boundary.callArguments(client, operation, response)
         let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request", family: op.family) }
         let reply = try c.call(op, value ?? [:])
-        let body = try Boundary.jansson(reply.body)
+        let body = try Boundary.jansson(reply)
         if let meta {
             guard let m = Boundary.meta(reply, c).makeJansson() else {
                 json_decref(body)
@@ -124,7 +124,7 @@ private let versionString: StaticString = "1.0.0"
         let (c, op, out) = try Boundary.callArguments(client, operation, response)
         let value = try request.map { (r) throws(CkptError) in try Boundary.value(r, what: "request", family: op.family) }
         let reply = try c.call(op, value ?? [:])
-        let body = try Boundary.text(reply.body)
+        let body = try Boundary.text(reply)
         if let meta {
             do throws(CkptError) {
                 meta.pointee = try Boundary.text(Boundary.meta(reply, c))
@@ -148,7 +148,7 @@ private let versionString: StaticString = "1.0.0"
         let (c, out) = try Boundary.typedArguments(client, response)
         var body: JSONObject = ["vault_id": .string(try Boundary.string(vaultId, what: "vault_id"))]
         if let parameters { body["parameters"] = try Boundary.value(parameters, what: "parameters") }
-        out.pointee = try Boundary.jansson(c.call(.checkpointCreate, ["checkpoint": .object(body)]).body)
+        out.pointee = try Boundary.jansson(c.call(.checkpointCreate, ["checkpoint": .object(body)]))
     }
 }
 
@@ -159,7 +159,7 @@ private let versionString: StaticString = "1.0.0"
     Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
         let (c, out) = try Boundary.typedArguments(client, response)
         let id = try Boundary.string(checkpointId, what: "checkpoint_id")
-        out.pointee = try Boundary.jansson(c.call(.checkpointGet, ["checkpoint_id": .string(id)]).body)
+        out.pointee = try Boundary.jansson(c.call(.checkpointGet, ["checkpoint_id": .string(id)]))
     }
 }
 
@@ -175,7 +175,7 @@ private let versionString: StaticString = "1.0.0"
             "timeout_ms": .int(timeoutMs),
         ]
         if let status { body["status"] = .string(try Boundary.string(status, what: "status")) }
-        out.pointee = try Boundary.jansson(c.call(.checkpointWait, .object(body)).body)
+        out.pointee = try Boundary.jansson(c.call(.checkpointWait, .object(body)))
     }
 }
 
@@ -191,6 +191,6 @@ private let versionString: StaticString = "1.0.0"
             try Boundary.value(p, what: "parameters", family: .csbs)
         } ?? [:]
         let body: JSONValue = ["checkpoint": ["plan_id": .string(plan), "parameters": params]]
-        out.pointee = try Boundary.jansson(c.call(.policyExecute, body).body)
+        out.pointee = try Boundary.jansson(c.call(.policyExecute, body))
     }
 }

@@ -72,20 +72,21 @@ package final class Client: Sendable {
             } else {
                 reply = try backend.getCheckpoint(id: r.checkpointId)
             }
-            let status = reply.body["checkpoint"]?["status"]?.stringValue ?? ""
+            let body = reply.body
+            let status = body["checkpoint"]?["status"]?.stringValue ?? ""
             let now = Clock.monotonicMs()
-            onPoll(reply.body, now &- start)
+            onPoll(body, now &- start)
             if status == r.status { return reply }
             if status == "error" {
                 var e = CkptError(.conflict, httpStatus: 0, code: "",
                                   "checkpoint \(r.checkpointId) went to status error while waiting for \(r.status)",
-                                  checkpoint: reply.body["checkpoint"])
+                                  checkpoint: body["checkpoint"])
                 e.requestId = reply.requestId
                 throw e
             }
             if now >= deadline {
                 throw .timeout("checkpoint \(r.checkpointId) is still \(status) after \(r.timeoutMs) ms, waiting for \(r.status)",
-                               checkpoint: reply.body["checkpoint"])
+                               checkpoint: body["checkpoint"])
             }
             Clock.sleep(ms: min(interval, deadline &- now))
             if r.intervalMs == nil { interval = min(interval &+ interval / 2, 2000) }

@@ -11,6 +11,12 @@ enum Documents {
         return t
     }
 
+    static func parse(_ text: String) throws(CkptError) -> JSONValue {
+        do throws(JSONInputError) { return try JSONValue.parse(text) } catch {
+            throw .storage("corrupt document in store: \(error.message)")
+        }
+    }
+
     static func parse(_ s: Statement, _ col: Int32) throws(CkptError) -> JSONValue {
         try s.withBytes(col) { (p, n) throws(CkptError) -> JSONValue in
             do throws(JSONInputError) { return try JSONValue.parse(p, length: n) } catch {

@@ -31,6 +31,7 @@ package struct EmbeddedConfig: Sendable, Equatable {
 package final class EmbeddedBackend: Backend, @unchecked Sendable {
     private let lock = Lock()
     private var database: Database?
+    private let vaultDocuments = DocumentCache()
     let config: EmbeddedConfig
 
     package init(_ config: EmbeddedConfig) throws(CkptError) {
@@ -119,7 +120,7 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
             let s = try db.statement("SELECT doc FROM policies WHERE project_id = ? AND id = ?")
             s.bind(1, project); s.bind(2, id)
             guard try s.step() else { throw .policyNotFound(id) }
-            return Reply(try Documents.parse(s, 0))
+            return Reply(text: s.text(0))
         }
     }
 
@@ -130,7 +131,7 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
             guard let row = try CheckpointRow.current(db, project: project, id: id, api: .cbr) else {
                 throw .checkpointNotFound(id)
             }
-            return Reply(try row.document())
+            return row.reply
         }
     }
 
@@ -139,7 +140,7 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
             guard let row = try CheckpointRow.current(db, project: project, id: id, api: .csbs) else {
                 throw .csbsCheckpointNotFound(id)
             }
-            return Reply(try row.document())
+            return row.reply
         }
     }
 
@@ -151,7 +152,7 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
                 }
                 // `protecting` holds the backup in progress until moved on again.
                 try row.transition(db, project: project, to: r.status, readyAt: r.status == "protecting" ? -1 : nil)
-                return Reply(try row.document())
+                return row.reply
             }
         }
     }
@@ -160,7 +161,7 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
         let param = r.parameters ?? CheckpointParam()
         return try withDatabase { (db) throws(CkptError) in
             try db.write { () throws(CkptError) in
-                guard let vault = try VaultRow.load(db, project: project, id: r.vaultId) else {
+                guard let vault = try VaultRow.load(db, project: project, id: r.vaultId, cache: vaultDocuments) else {
                     throw .vaultMissing(r.vaultId)
                 }
                 guard vault.status == "available" else { throw .vaultStatus(r.vaultId, vault.status) }
@@ -234,7 +235,8 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
 
     /// Stores a new checkpoint.  With no simulated duration it is done at
     /// once (the create still answers `protecting`, as the documents show);
-    /// otherwise it holds its resources until `ready_at`.
+    /// otherwise it holds its resources until `ready_at`.  `doc` is the
+    /// document as created; the store keeps it rendered for its status.
     private func insert(_ db: Database, id: String, api: CheckpointRow.API, container: String,
                         resources: [ProtectedResource], size: Int64, doc: JSONValue) throws(CkptError)
     {
@@ -247,7 +249,8 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
             VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         s.bind(1, id); s.bind(2, project); s.bind(3, api.rawValue); s.bind(4, container); s.bind(5, status)
-        s.bind(6, now &+ duration); s.bind(7, fails ? 1 : 0); s.bind(8, size); s.bind(9, try Documents.text(doc))
+        s.bind(6, now &+ duration); s.bind(7, fails ? 1 : 0); s.bind(8, size)
+        s.bind(9, try Documents.text(status == "protecting" ? doc : CheckpointRow.render(doc, status: status)))
         try s.run()
         if status == "protecting" {
             try ResourceLocks.take(db, project: project, checkpoint: id, resources.map(\.id))

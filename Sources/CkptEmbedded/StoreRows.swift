@@ -7,11 +7,22 @@ struct VaultRow {
     var usedGB: Int64
     var doc: JSONValue
 
-    static func load(_ db: Database, project: String, id: String) throws(CkptError) -> VaultRow? {
+    /// - Parameter cache: parsed vault documents; a vault's document never
+    ///   changes once written (status and usage live in columns), so a
+    ///   handle parses each one once.
+    static func load(_ db: Database, project: String, id: String, cache: DocumentCache? = nil) throws(CkptError) -> VaultRow? {
         let s = try db.statement("SELECT status, size_gb, used_gb, doc FROM vaults WHERE project_id = ? AND id = ?")
         s.bind(1, project); s.bind(2, id)
         guard try s.step() else { return nil }
-        return VaultRow(status: s.text(0), sizeGB: s.int(1), usedGB: s.int(2), doc: try Documents.parse(s, 3))
+        let key = project + "/" + id
+        let doc: JSONValue
+        if let cached = cache?[key] {
+            doc = cached
+        } else {
+            doc = try Documents.parse(s, 3)
+            cache?[key] = doc
+        }
+        return VaultRow(status: s.text(0), sizeGB: s.int(1), usedGB: s.int(2), doc: doc)
     }
 
     static func addUsage(_ db: Database, project: String, id: String, _ gb: Int64) throws(CkptError) {
@@ -60,13 +71,15 @@ struct CheckpointRow {
     var readyAt: Int64
     var fails: Bool
     var sizeGB: Int64
-    var doc: JSONValue
+    /// The stored document: the query response, kept in step with `status`
+    /// by every transition, so a read returns it as it is.
+    var docText: String
 
     private static let columns = "id, api, container_id, status, ready_at, fails, size_gb, doc"
 
     private static func read(_ s: Statement) throws(CkptError) -> CheckpointRow {
         CheckpointRow(id: s.text(0), api: API(rawValue: s.int(1)) ?? .cbr, container: s.text(2), status: s.text(3),
-                      readyAt: s.int(4), fails: s.int(5) != 0, sizeGB: s.int(6), doc: try Documents.parse(s, 7))
+                      readyAt: s.int(4), fails: s.int(5) != 0, sizeGB: s.int(6), docText: s.text(7))
     }
 
     /// One checkpoint of `project`; `api` nil accepts either family.
@@ -121,13 +134,15 @@ struct CheckpointRow {
     /// counts against its vault's capacity.  Call inside a write.
     mutating func transition(_ db: Database, project: String, to new: String, readyAt: Int64?) throws(CkptError) {
         let old = status
-        let s = try db.statement("UPDATE checkpoints SET status = ?, ready_at = ? WHERE id = ?")
-        s.bind(1, new); s.bind(2, readyAt ?? self.readyAt); s.bind(3, id)
+        let doc = CheckpointRow.render(try Documents.parse(docText), status: new)
+        docText = try Documents.text(doc)
+        let s = try db.statement("UPDATE checkpoints SET status = ?, ready_at = ?, doc = ? WHERE id = ?")
+        s.bind(1, new); s.bind(2, readyAt ?? self.readyAt); s.bind(3, docText); s.bind(4, id)
         try s.run()
         status = new
         if let readyAt { self.readyAt = readyAt }
         if new == "protecting" {
-            try ResourceLocks.take(db, project: project, checkpoint: id, resourceIds())
+            try ResourceLocks.take(db, project: project, checkpoint: id, CheckpointRow.resourceIds(doc))
         } else if old == "protecting" {
             try ResourceLocks.release(db, checkpoint: id)
         }
@@ -136,32 +151,46 @@ struct CheckpointRow {
         }
     }
 
-    private func resourceIds() -> [String] {
+    private static func resourceIds(_ doc: JSONValue) -> [String] {
         let c = doc["checkpoint"]
         let list = c?["vault"]?["resources"]?.arrayValue ?? c?["protection_plan"]?["resources"]?.arrayValue ?? []
         return list.compactMap { $0["id"]?.stringValue }
     }
 
-    /// The stored document with the live status.
-    func document() throws(CkptError) -> JSONValue {
-        guard case .object(var top) = doc, case .object(var c)? = top["checkpoint"] else {
-            throw .storage("corrupt checkpoint document")
-        }
+    /// The document for a status: `status` set, and for a v3 checkpoint each
+    /// resource's `protect_status` (a failed backup protected nothing).
+    static func render(_ doc: JSONValue, status: String) -> JSONValue {
+        guard case .object(var top) = doc, case .object(var c)? = top["checkpoint"] else { return doc }
         c["status"] = .string(status)
-        if status == "error" { Self.markResources(&c, "error") }
+        if case .object(var v)? = c["vault"], case .array(let list)? = v["resources"] {
+            let protect: JSONValue = status == "error" ? "error" : "available"
+            v["resources"] = .array(list.map { r in
+                guard case .object(var o) = r else { return r }
+                o["protect_status"] = protect
+                return .object(o)
+            })
+            c["vault"] = .object(v)
+        }
         top["checkpoint"] = .object(c)
         return .object(top)
     }
 
-    /// A failed backup protected nothing: its resources read `error`.
-    private static func markResources(_ c: inout JSONObject, _ protectStatus: String) {
-        guard case .object(var v)? = c["vault"], case .array(let list)? = v["resources"] else { return }
-        v["resources"] = .array(list.map { r in
-            guard case .object(var o) = r else { return r }
-            o["protect_status"] = .string(protectStatus)
-            return .object(o)
-        })
-        c["vault"] = .object(v)
+    /// The stored document as the reply: no parse, no re-serialisation.
+    var reply: Reply { Reply(text: docText) }
+}
+
+/// Parsed documents by key, bounded so a handle that touches many vaults
+/// does not grow without end.  Used under the backend's lock.
+final class DocumentCache {
+    private var entries: [String: JSONValue] = [:]
+    private let capacity = 1024
+
+    subscript(key: String) -> JSONValue? {
+        get { entries[key] }
+        set {
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = newValue
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import CJansson
 import CkptCore
 import Testing
 
@@ -51,5 +52,23 @@ struct JSONValueTests {
         o["b"] = nil
         #expect(o.keys == ["a", "c"])
         #expect(o["a"] == "x")
+    }
+}
+
+@Suite("The native serializer matches jansson byte for byte")
+struct SerializerTests {
+    static let samples: [String] = [
+        #"{"a":"plain","b":"quote\" backslash\\ slash/","c":"\b\f\n\r\t\u0001\u001f\u007f","d":"ünï©ødé 𝄞"}"#,
+        #"[1,-9223372036854775808,9223372036854775807,0,true,false,null,[],{},[[{"x":[]}]]]"#,
+        #"{"real":1.5,"neg":-0.25,"big":1e300,"whole":2.0,"tiny":5e-324}"#,
+        #"{"checkpoint":{"status":"protecting","vault":{"skipped_resources":[],"resources":[{"extra_info":{"exclude_volumes":[]}}]}}}"#,
+    ]
+
+    @Test(arguments: samples)
+    func matchesJansson(text: String) throws {
+        let value = try JSONValue.parse(text)
+        guard let j = value.makeJansson() else { Issue.record("makeJansson failed"); return }
+        defer { json_decref(j) }
+        #expect(value.serialized() == JSONValue.dump(j))
     }
 }

@@ -160,14 +160,29 @@ extension JSONValue {
         }
     }
 
-    /// Compact JSON text (keys in order), or nil if out of memory.
-    package func serialized() -> String? {
-        guard let j = makeJansson() else { return nil }
-        defer { json_decref(j) }
-        return JSONValue.dump(j)
+    /// The compact text of `bytes` when they hold one JSON object, else nil:
+    /// a check and a re-format in C, for answers that are passed through.
+    package static func compactObjectText(_ bytes: UnsafeRawBufferPointer) -> String? {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        let root = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            json_loadb($0, bytes.count, 0, nil)
+        }
+        guard let root else { return nil }
+        defer { json_decref(root) }
+        guard root.pointee.type == JSON_OBJECT else { return nil }
+        return dump(root)
     }
 
-    /// Compact text of a jansson value, in the library's own string.
+    /// A new jansson value parsed from compact text the library produced.
+    package static func jansson(parsing text: String) -> UnsafeMutablePointer<json_t>? {
+        var text = text
+        return text.withUTF8 { buf in
+            guard let base = buf.baseAddress else { return nil }
+            return base.withMemoryRebound(to: CChar.self, capacity: buf.count) { json_loadb($0, buf.count, 0, nil) }
+        }
+    }
+
+    /// Compact text of a jansson value (what `serialized()` writes natively).
     package static func dump(_ j: UnsafePointer<json_t>) -> String? {
         let flags = Int(JSON_COMPACT | JSON_ENCODE_ANY)
         let size = json_dumpb(j, nil, 0, flags)

@@ -59,9 +59,14 @@ package enum Clock {
 /// the standard library).
 package enum UUIDGenerator {
     package static func make() -> String {
+        // Two 8-byte draws: one getrandom call each.
         var rng = SystemRandomNumberGenerator()
+        let a = rng.next() as UInt64, b = rng.next() as UInt64
         var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<16 { bytes[i] = rng.next() }
+        for i in 0..<8 {
+            bytes[i] = UInt8(truncatingIfNeeded: a >> (UInt64(i) * 8))
+            bytes[i + 8] = UInt8(truncatingIfNeeded: b >> (UInt64(i) * 8))
+        }
         bytes[6] = (bytes[6] & 0x0f) | 0x40
         bytes[8] = (bytes[8] & 0x3f) | 0x80
         let hex: [UInt8] = Array("0123456789abcdef".utf8)

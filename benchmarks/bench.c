@@ -1,0 +1,376 @@
+/* bench.c - libckpt workloads driven from C (see benchmarks/run.py).
+ *
+ *   bench crud   STORE DURABILITY API NCREATE NGET   workloads 1, 2, 3 (API: json | text)
+ *   bench shared STORE NSEED NOPS                    workload 4 (20% create / 80% get)
+ *   bench scale  STORE N NGET                        workload 5
+ *   bench remote ENDPOINT PROJECT AK SK ID N         workload 8 (checkpoint.get over HTTP)
+ *   bench prep   STORE NCHECKPOINTS                  a store for the CLI and HTTP workloads
+ *
+ * Each prints one JSON object on stdout.  Timed sections cover building the
+ * request, the call and releasing the response; reading the new id out of a
+ * create's response (bookkeeping for the later gets) is outside them.
+ */
+#include "common.h"
+
+#include <ckpt.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+static const char *RESOURCE_ID = "94eba8b2-acc9-4d82-badc-127144cc5526";
+
+static void fail_json(const char *what, int rc, json_t *error) {
+    char *text = error ? json_dumps(error, JSON_COMPACT) : NULL;
+    fprintf(stderr, "bench: %s failed (%d): %s\n", what, rc, text ? text : "");
+    exit(2);
+}
+
+static void fail_text(const char *what, int rc, char *error) {
+    fprintf(stderr, "bench: %s failed (%d): %s\n", what, rc, error ? error : "");
+    exit(2);
+}
+
+static ckpt_client *open_store(const char *path, const char *durability) {
+    json_t *config = json_pack("{s:s, s:s}", "path", path, "durability", durability);
+    ckpt_client *client = NULL;
+    json_t *error = NULL;
+    int rc = ckpt_client_open(config, &client, &error);
+    json_decref(config);
+    if (rc != CKPT_OK) fail_json("ckpt_client_open", rc, error);
+    return client;
+}
+
+/* vault.create as the brief gives it; returns the vault id (malloc'd). */
+static char *make_vault(ckpt_client *client) {
+    json_t *req = json_pack("{s:{s:s, s:{s:I}, s:[{s:s, s:s, s:s, s:i}]}}",
+                            "vault", "name", "bench-vault", "billing", "size", (json_int_t)10485760,
+                            "resources", "id", RESOURCE_ID, "type", "OS::Nova::Server",
+                            "name", "bench-server", "size", 0);
+    json_t *resp = NULL, *error = NULL;
+    int rc = ckpt_call(client, "vault.create", req, &resp, &error);
+    json_decref(req);
+    if (rc != CKPT_OK) fail_json("vault.create", rc, error);
+    char *id = strdup(json_string_value(json_object_get(json_object_get(resp, "vault"), "id")));
+    json_decref(resp);
+    return id;
+}
+
+static json_t *create_request(const char *vault_id) {
+    return json_pack("{s:{s:s, s:{s:s}}}", "checkpoint", "vault_id", vault_id, "parameters", "name", "bench");
+}
+
+static const char *checkpoint_id_of(json_t *resp) {
+    return json_string_value(json_object_get(json_object_get(resp, "checkpoint"), "id"));
+}
+
+/* The checkpoint id in a create's response text without parsing it: the
+ * last "id" member (status, created_at, vault{..}, project_id, id,
+ * extra_info).  Checked against a real parse on the first call; if the
+ * library ever orders members differently, every call parses. */
+static const char *text_checkpoint_id(const char *resp) {
+    static int checked = 0, trusted = 0;
+    static char parsed[37];
+    const char *last = NULL;
+    for (const char *p = strstr(resp, "\"id\":\""); p; p = strstr(p + 1, "\"id\":\"")) last = p + 6;
+    if (checked && trusted) return last;
+    json_t *doc = json_loads(resp, 0, NULL);
+    snprintf(parsed, sizeof parsed, "%s", checkpoint_id_of(doc) ? checkpoint_id_of(doc) : "");
+    json_decref(doc);
+    if (!checked) {
+        checked = 1;
+        trusted = last && strncmp(last, parsed, 36) == 0 && last[36] == '"';
+        if (!trusted) fprintf(stderr, "bench: the create response's id is not its last \"id\": parsing each one\n");
+    }
+    return parsed;
+}
+
+/* ---- one create / one get through either API; returns timed ns ---- */
+
+typedef enum { API_JSON, API_TEXT } api_kind;
+
+static uint64_t do_create(ckpt_client *c, api_kind api, const json_t *req_json, const char *req_text,
+                          id_list *ids) {
+    if (api == API_JSON) {
+        json_t *resp = NULL, *error = NULL;
+        uint64_t t0 = now_ns();
+        int rc = ckpt_call(c, "checkpoint.create", req_json, &resp, &error);
+        uint64_t t1 = now_ns();
+        if (rc != CKPT_OK) fail_json("checkpoint.create", rc, error);
+        if (ids) ids_push(ids, checkpoint_id_of(resp));
+        uint64_t t2 = now_ns();
+        json_decref(resp);
+        return (t1 - t0) + (now_ns() - t2);
+    } else {
+        char *resp = NULL, *error = NULL;
+        uint64_t t0 = now_ns();
+        int rc = ckpt_call_text(c, "checkpoint.create", req_text, &resp, &error);
+        uint64_t t1 = now_ns();
+        if (rc != CKPT_OK) fail_text("checkpoint.create", rc, error);
+        if (ids) ids_push(ids, text_checkpoint_id(resp));
+        uint64_t t2 = now_ns();
+        ckpt_free(resp);
+        return (t1 - t0) + (now_ns() - t2);
+    }
+}
+
+static uint64_t do_get(ckpt_client *c, api_kind api, const char *id) {
+    uint64_t t0 = now_ns();
+    if (api == API_JSON) {
+        json_t *req = json_object();
+        json_object_set_new(req, "checkpoint_id", json_string(id));
+        json_t *resp = NULL, *error = NULL;
+        int rc = ckpt_call(c, "checkpoint.get", req, &resp, &error);
+        if (rc != CKPT_OK) fail_json("checkpoint.get", rc, error);
+        json_decref(resp);
+        json_decref(req);
+    } else {
+        char req[96];
+        snprintf(req, sizeof req, "{\"checkpoint_id\":\"%s\"}", id);
+        char *resp = NULL, *error = NULL;
+        int rc = ckpt_call_text(c, "checkpoint.get", req, &resp, &error);
+        if (rc != CKPT_OK) fail_text("checkpoint.get", rc, error);
+        ckpt_free(resp);
+    }
+    return now_ns() - t0;
+}
+
+
+/* Checkpoints the WAL into the main file, then (db + wal) bytes. */
+static long long store_bytes(const char *path) {
+    sqlite3 *db = NULL;
+    if (sqlite3_open(path, &db) == SQLITE_OK) {
+        sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    }
+    sqlite3_close(db);
+    long long total = 0;
+    struct stat st;
+    char wal[4200];
+    if (stat(path, &st) == 0) total += st.st_size;
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    if (stat(wal, &st) == 0) total += st.st_size;
+    return total;
+}
+
+/* ---- crud: workloads 1, 2, 3 ---- */
+
+static int cmd_crud(int argc, char **argv) {
+    if (argc != 7) die("usage", "crud STORE DURABILITY json|text NCREATE NGET");
+    const char *path = argv[2], *durability = argv[3];
+    api_kind api = strcmp(argv[4], "text") == 0 ? API_TEXT : API_JSON;
+    size_t ncreate = strtoull(argv[5], NULL, 10), nget = strtoull(argv[6], NULL, 10);
+
+    ckpt_client *c = open_store(path, durability);
+    char *vault_id = make_vault(c);
+    json_t *req_json = create_request(vault_id);
+    char *req_text = json_dumps(req_json, JSON_COMPACT);
+
+    id_list ids = {0};
+    uint64_t *lat = malloc((ncreate > nget ? ncreate : nget) * sizeof *lat + 8);
+    uint64_t w0 = now_ns(), c0 = cpu_ns(), q0 = runq_wait_ns();
+    for (size_t i = 0; i < ncreate; i++) lat[i] = do_create(c, api, req_json, req_text, &ids);
+    uint64_t wall_create = now_ns() - w0, cpu_create = cpu_ns() - c0, q_wall_create = runq_wait_ns() - q0;
+    printf("{\"api\": \"%s\", \"durability\": \"%s\", ", argv[4], durability);
+    print_phase("create", lat, ncreate, wall_create, cpu_create, q_wall_create, 1);
+
+    uint64_t seed = 0x9E3779B97F4A7C15ull;
+    w0 = now_ns(), c0 = cpu_ns(), q0 = runq_wait_ns();
+    for (size_t i = 0; i < nget; i++) lat[i] = do_get(c, api, ids.ids[rng_next(&seed) % ids.n]);
+    uint64_t wall_get = now_ns() - w0, cpu_get = cpu_ns() - c0, q_wall_get = runq_wait_ns() - q0;
+    print_phase("get", lat, nget, wall_get, cpu_get, q_wall_get, 0);
+    printf("}\n");
+
+    ckpt_client_close(c);
+    free(req_text);
+    json_decref(req_json);
+    free(vault_id);
+    free(lat);
+    free(ids.ids);
+    return 0;
+}
+
+/* ---- shared: workload 4 ---- */
+
+typedef struct {
+    ckpt_client *client;
+    const json_t *req;
+    const id_list *ids;
+    size_t nops;
+    uint64_t seed;
+    size_t creates, gets;
+} mix_arg;
+
+static void *mix_thread(void *p) {
+    mix_arg *a = p;
+    for (size_t i = 0; i < a->nops; i++) {
+        uint64_t r = rng_next(&a->seed);
+        if (r % 5 == 0) {
+            do_create(a->client, API_JSON, a->req, NULL, NULL);
+            a->creates++;
+        } else {
+            do_get(a->client, API_JSON, a->ids->ids[(r >> 8) % a->ids->n]);
+            a->gets++;
+        }
+    }
+    return NULL;
+}
+
+static double run_mix(ckpt_client *c, const json_t *req, const id_list *ids, int threads, size_t nops_each) {
+    pthread_t th[8];
+    mix_arg args[8];
+    uint64_t t0 = now_ns();
+    for (int i = 0; i < threads; i++) {
+        args[i] = (mix_arg){c, req, ids, nops_each, 0x1234567ull * (uint64_t)(i + 1) + 99, 0, 0};
+        pthread_create(&th[i], NULL, mix_thread, &args[i]);
+    }
+    for (int i = 0; i < threads; i++) pthread_join(th[i], NULL);
+    uint64_t dt = now_ns() - t0;
+    return (double)(nops_each * (size_t)threads) / (dt / 1e9);
+}
+
+static int cmd_shared(int argc, char **argv) {
+    if (argc != 5) die("usage", "shared STORE NSEED NOPS_PER_THREAD");
+    const char *path = argv[2];
+    size_t nseed = strtoull(argv[3], NULL, 10), nops = strtoull(argv[4], NULL, 10);
+    ckpt_client *c = open_store(path, "normal");
+    char *vault_id = make_vault(c);
+    json_t *req = create_request(vault_id);
+    id_list ids = {0};
+    for (size_t i = 0; i < nseed; i++) do_create(c, API_JSON, req, NULL, &ids);
+    /* Side by side: the same mix from one thread, then from two on one handle. */
+    double one = run_mix(c, req, &ids, 1, nops * 2);
+    double two = run_mix(c, req, &ids, 2, nops);
+    printf("{\"seed_checkpoints\": %zu, \"ops_total\": %zu, \"one_thread_ops_per_s\": %.1f, "
+           "\"two_threads_ops_per_s\": %.1f, \"two_over_one\": %.3f}\n",
+           nseed, nops * 2, one, two, two / one);
+    ckpt_client_close(c);
+    json_decref(req);
+    free(vault_id);
+    free(ids.ids);
+    return 0;
+}
+
+/* ---- scale: workload 5 ---- */
+
+static int cmd_scale(int argc, char **argv) {
+    if (argc != 5) die("usage", "scale STORE N NGET");
+    const char *path = argv[2];
+    size_t n = strtoull(argv[3], NULL, 10), nget = strtoull(argv[4], NULL, 10);
+    /* A store this library already filled (run.py checks the library's hash):
+     * read its ids back instead of building it again. */
+    id_list ids = {0};
+    int reused = 0;
+    FILE *probe = fopen(path, "rb");
+    if (probe) {
+        fclose(probe);
+        sqlite3 *db = NULL;
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v2(db, "SELECT id FROM checkpoints", -1, &q, NULL) != SQLITE_OK)
+            die("cannot read the existing scale store", sqlite3_errmsg(db));
+        while (sqlite3_step(q) == SQLITE_ROW) ids_push(&ids, (const char *)sqlite3_column_text(q, 0));
+        sqlite3_finalize(q);
+        sqlite3_close(db);
+        if (ids.n != n) die("the existing scale store has another size", path);
+        reused = 1;
+    }
+    ckpt_client *c = open_store(path, "normal");
+    char *vault_id = reused ? NULL : make_vault(c);
+    json_t *req = reused ? NULL : create_request(vault_id);
+    uint64_t t0 = now_ns();
+    for (size_t i = 0; !reused && i < n; i++) {
+        do_create(c, API_JSON, req, NULL, &ids);
+        if ((i + 1) % 100000 == 0) fprintf(stderr, "  scale: %zu/%zu checkpoints\n", i + 1, n);
+    }
+    double build_s = reused ? 0.0 : (now_ns() - t0) / 1e9;
+
+    uint64_t *lat = malloc(nget * sizeof *lat + 8);
+    uint64_t seed = 0xC0FFEEull;
+    /* One pass to warm the page cache the way a long-running process would have it. */
+    for (size_t i = 0; i < nget / 10; i++) do_get(c, API_JSON, ids.ids[rng_next(&seed) % ids.n]);
+    uint64_t w0 = now_ns(), c0 = cpu_ns(), q0 = runq_wait_ns();
+    for (size_t i = 0; i < nget; i++) lat[i] = do_get(c, API_JSON, ids.ids[rng_next(&seed) % ids.n]);
+    uint64_t wall = now_ns() - w0, cpu = cpu_ns() - c0, q_wall = runq_wait_ns() - q0;
+    ckpt_client_close(c);
+    long long bytes = store_bytes(path);
+    printf("{\"checkpoints\": %zu, \"reused_store\": %s, \"build_seconds\": %.3f, \"build_creates_per_s\": %.1f, "
+           "\"store_bytes\": %lld, \"bytes_per_checkpoint\": %.1f, ",
+           n, reused ? "true" : "false", build_s, reused ? 0.0 : n / build_s, bytes, (double)bytes / (double)n);
+    print_phase("get", lat, nget, wall, cpu, q_wall, 0);
+    printf("}\n");
+    json_decref(req);
+    free(vault_id);
+    free(lat);
+    free(ids.ids);
+    return 0;
+}
+
+/* ---- remote: workload 8, the library's HTTP client ---- */
+
+static int cmd_remote(int argc, char **argv) {
+    if (argc != 8) die("usage", "remote ENDPOINT PROJECT AK SK CHECKPOINT_ID N");
+    size_t n = strtoull(argv[7], NULL, 10);
+    json_t *config = json_pack("{s:s, s:s, s:s, s:s, s:s}", "backend", "remote", "endpoint", argv[2],
+                               "project_id", argv[3], "ak", argv[4], "sk", argv[5]);
+    ckpt_client *c = NULL;
+    json_t *error = NULL;
+    int rc = ckpt_client_open(config, &c, &error);
+    json_decref(config);
+    if (rc != CKPT_OK) fail_json("ckpt_client_open(remote)", rc, error);
+    char req[96];
+    snprintf(req, sizeof req, "{\"checkpoint_id\":\"%s\"}", argv[6]);
+    for (int i = 0; i < 20; i++) { /* warm-up: connection, first-use costs */
+        char *resp = NULL, *err = NULL;
+        rc = ckpt_call_text(c, "checkpoint.get", req, &resp, &err);
+        if (rc != CKPT_OK) fail_text("remote checkpoint.get", rc, err);
+        ckpt_free(resp);
+    }
+    uint64_t *lat = malloc(n * sizeof *lat + 8);
+    uint64_t c0 = cpu_ns(), w0 = now_ns();
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t0 = now_ns();
+        char *resp = NULL, *err = NULL;
+        rc = ckpt_call_text(c, "checkpoint.get", req, &resp, &err);
+        if (rc != CKPT_OK) fail_text("remote checkpoint.get", rc, err);
+        ckpt_free(resp);
+        lat[i] = now_ns() - t0;
+    }
+    uint64_t wall = now_ns() - w0, cpu = cpu_ns() - c0;
+    qsort(lat, n, sizeof *lat, cmp_u64);
+    printf("{\"client\": \"libckpt C (ckpt_call_text)\", \"n\": %zu, \"calls_per_s\": %.1f, "
+           "\"cpu_us_per_call\": %.2f, \"p50_us\": %.2f, \"p99_us\": %.2f}\n",
+           n, n / (wall / 1e9), cpu / 1e3 / n, percentile_us(lat, n, 50), percentile_us(lat, n, 99));
+    ckpt_client_close(c);
+    free(lat);
+    return 0;
+}
+
+/* ---- prep: a store with a vault and N checkpoints ---- */
+
+static int cmd_prep(int argc, char **argv) {
+    if (argc != 4) die("usage", "prep STORE N");
+    size_t n = strtoull(argv[3], NULL, 10);
+    ckpt_client *c = open_store(argv[2], "normal");
+    char *vault_id = make_vault(c);
+    json_t *req = create_request(vault_id);
+    id_list ids = {0};
+    for (size_t i = 0; i < n; i++) do_create(c, API_JSON, req, NULL, &ids);
+    printf("{\"vault_id\": \"%s\", \"checkpoint_id\": \"%s\", \"checkpoints\": %zu}\n", vault_id,
+           n ? ids.ids[n - 1] : "", n);
+    ckpt_client_close(c);
+    json_decref(req);
+    free(vault_id);
+    free(ids.ids);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) die("usage", "bench crud|shared|scale|remote|prep ...");
+    setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+    if (strcmp(argv[1], "crud") == 0) return cmd_crud(argc, argv);
+    if (strcmp(argv[1], "shared") == 0) return cmd_shared(argc, argv);
+    if (strcmp(argv[1], "scale") == 0) return cmd_scale(argc, argv);
+    if (strcmp(argv[1], "remote") == 0) return cmd_remote(argc, argv);
+    if (strcmp(argv[1], "prep") == 0) return cmd_prep(argc, argv);
+    die("unknown command", argv[1]);
+    return 2;
+}
