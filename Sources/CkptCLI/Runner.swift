@@ -69,7 +69,7 @@ enum Runner {
             let client = try Client(config: global.configuration())
             defer { client.close() }
             let reply = try body(client)
-            IO.out(try render(reply.body, pretty: global.pretty) + "\n")
+            IO.out(try render(reply, pretty: global.pretty) + "\n")
         } catch {
             throw fail(error, pretty: global.pretty)
         }
@@ -108,6 +108,13 @@ enum Runner {
             let ms = max(elapsedMs, 0)
             IO.err("\rwaiting: \(status.prefix(32)) (\(ms / 1000).\(ms % 1000 / 100) s)\u{1B}[K")
         }
+    }
+
+    /// Compact output is the reply's own text (a stored document goes out
+    /// as it was stored); pretty output is built from the value.
+    static func render(_ reply: Reply, pretty: Bool) throws(CkptError) -> String {
+        if !pretty, let text = reply.text { return text }
+        return try render(reply.body, pretty: pretty)
     }
 
     static func render(_ value: JSONValue, pretty: Bool) throws(CkptError) -> String {

@@ -2,13 +2,24 @@ import CLibcrypto
 
 /// SHA-256 and HMAC-SHA256 from OpenSSL's libcrypto, as lower-case hex.
 package enum Digest {
+    /// SHA-256, fetched from the provider once: OpenSSL 3 otherwise fetches
+    /// it again on every call, which costs more than hashing a request.
+    /// (A global is initialised once, thread-safely.)
+    nonisolated(unsafe) private static let sha256MD: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil)
+
+    private static var digestMD: OpaquePointer? { sha256MD ?? EVP_sha256() }
+
+    /// The SHA-256 of nothing: every GET's body hash.
+    static let emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
     /// Hex SHA-256 of `bytes`.
     package static func sha256Hex(_ bytes: [UInt8]) -> String {
+        if bytes.isEmpty { return emptySHA256 }
         var md = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let ok = bytes.withUnsafeBytes { input in
             md.withUnsafeMutableBufferPointer { out in
-                EVP_Digest(input.baseAddress, input.count, out.baseAddress, &length, EVP_sha256(), nil)
+                EVP_Digest(input.baseAddress, input.count, out.baseAddress, &length, Digest.digestMD, nil)
             }
         }
         return hex(md, count: ok == 1 ? Int(length) : 0)
@@ -28,14 +39,18 @@ package enum Digest {
         // A key longer than Int32.max cannot come from a configuration
         // (they are bounded), but refuse it rather than truncate it.
         guard !key.isEmpty, let keyLength = Int32(exactly: key.count) else { return nil }
-        let result = key.withUnsafeBytes { k in
+        guard let ctx = HMAC_CTX_new() else { return nil }
+        defer { HMAC_CTX_free(ctx) }
+        let ok = key.withUnsafeBytes { k in
             message.withUnsafeBufferPointer { m in
                 md.withUnsafeMutableBufferPointer { out in
-                    HMAC(EVP_sha256(), k.baseAddress, keyLength, m.baseAddress, m.count, out.baseAddress, &length)
+                    HMAC_Init_ex(ctx, k.baseAddress, keyLength, Digest.digestMD, nil) == 1
+                        && HMAC_Update(ctx, m.baseAddress, m.count) == 1
+                        && HMAC_Final(ctx, out.baseAddress, &length) == 1
                 }
             }
         }
-        guard result != nil, length > 0 else { return nil }
+        guard ok, length > 0 else { return nil }
         return hex(md, count: Int(length))
     }
 

@@ -18,7 +18,20 @@ package enum PercentEncoding {
     /// Encodes one path segment or query component.
     package static func encode<S: Sequence>(bytes: S) -> String where S.Element == UInt8 {
         var out = [UInt8]()
+        append(bytes, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the encoding of `bytes`, keeping `/` as it is when `keepSlash`
+    /// (a whole path: the same as encoding each segment and joining them).
+    package static func append<S: Sequence>(_ bytes: S, to out: inout [UInt8], keepSlash: Bool = false)
+        where S.Element == UInt8
+    {
         for c in bytes {
+            if keepSlash && c == UInt8(ascii: "/") {
+                out.append(c)
+                continue
+            }
             if isUnreserved(c) {
                 out.append(c)
             } else {
@@ -27,7 +40,6 @@ package enum PercentEncoding {
                 out.append(hexDigits[Int(c & 0x0f)])
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     package static func encode(_ text: String) -> String {

@@ -153,7 +153,7 @@ package final class RemoteBackend: Backend {
     /// A 2xx response: its body must be a JSON object.
     private static func reply(_ response: HTTPResponse, redact: (String) -> String) throws(CkptError) -> Reply {
         // The common case: a JSON object, passed through as compact text.
-        if let text = response.body.withUnsafeBytes({ JSONValue.compactObjectText($0) }) {
+        if let text = response.body.withUnsafeBytes({ JSONText.compactObject($0) }) {
             return Reply(text: text, requestId: response.requestId)
         }
         let why: String

@@ -32,11 +32,16 @@ package enum RequestSigner {
     /// re-encoded, and a trailing `/` added (the SDKs' `unquote`, `split`,
     /// `quote` dance, so `%2F` in a segment becomes a separator).
     package static func canonicalURI(_ path: String) -> String {
-        let bytes = PercentEncoding.decode(path)
-        let segments = bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        var uri = segments.map { PercentEncoding.encode(bytes: $0) }.joined(separator: "/")
-        if !uri.hasSuffix("/") { uri += "/" }
-        return uri
+        var out: [UInt8] = []
+        appendCanonicalURI(path, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Encoding the decoded path with `/` kept is the same as splitting it,
+    /// encoding each segment and joining them again, in one pass.
+    static func appendCanonicalURI(_ path: String, to out: inout [UInt8]) {
+        PercentEncoding.append(PercentEncoding.decode(path), to: &out, keepSlash: true)
+        if out.last != UInt8(ascii: "/") { out.append(UInt8(ascii: "/")) }
     }
 
     /// The query line: decoded `(name, value)` pairs, sorted by name then
@@ -62,10 +67,16 @@ package enum RequestSigner {
     /// (the canonical request then has a blank line after them).  Nil when a
     /// signed header is missing or appears more than once.
     package static func canonicalHeaders(_ headers: [HTTPHeader], signed: [String]) -> String? {
+        // Lower-case each name once; a name seen twice is marked by nil.
+        var byName: [String: String?] = [:]
+        byName.reserveCapacity(headers.count)
+        for h in headers {
+            let name = HTTPHeader.lowercased(h.name)
+            byName[name] = byName[name] == nil ? .some(h.value) : .some(nil)
+        }
         var out = ""
         for name in signed {
-            let values = headers.values(name)
-            guard values.count == 1, let value = values.first else { return nil }
+            guard case .some(.some(let value)) = byName[name] else { return nil }
             out += name + ":" + HTTPHeader.trimmed(value) + "\n"
         }
         return out
@@ -77,14 +88,24 @@ package enum RequestSigner {
                                          headers: [HTTPHeader], signedHeaders: [String], bodySHA256: String) -> String?
     {
         guard let lines = canonicalHeaders(headers, signed: signedHeaders) else { return nil }
-        return [
-            String(decoding: method.utf8.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }, as: UTF8.self),
-            canonicalURI(path),
-            canonicalQuery(query),
-            lines,
-            signedHeaders.joined(separator: ";"),
-            bodySHA256,
-        ].joined(separator: "\n")
+        // Built in one buffer: this runs for every signed request.
+        var out: [UInt8] = []
+        out.reserveCapacity(256 + lines.utf8.count)
+        for c in method.utf8 { out.append(c >= 97 && c <= 122 ? c - 32 : c) }
+        out.append(10)
+        appendCanonicalURI(path, to: &out)
+        out.append(10)
+        if !query.isEmpty { out.append(contentsOf: canonicalQuery(query).utf8) }
+        out.append(10)
+        out.append(contentsOf: lines.utf8)
+        out.append(10)
+        for (i, name) in signedHeaders.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ";")) }
+            out.append(contentsOf: name.utf8)
+        }
+        out.append(10)
+        out.append(contentsOf: bodySHA256.utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The algorithm, the date, and the hex SHA-256 of the canonical request.

@@ -72,3 +72,39 @@ struct SerializerTests {
         #expect(value.serialized() == JSONValue.dump(j))
     }
 }
+
+@Suite("Pass-through validation of JSON text")
+struct JSONTextTests {
+    func compact(_ s: String) -> String? {
+        Array(s.utf8).withUnsafeBytes { JSONText.compactObject($0) }
+    }
+
+    @Test(arguments: [
+        (" { \"a\" : [ 1 , -2.5e+10 , true , null ] ,\n\t\"b\" : { } , \"c\" : \"x \\\" \\u00e9 \\ud834\\udd1e\" } ",
+         #"{"a":[1,-2.5e+10,true,null],"b":{},"c":"x \" \u00e9 \ud834\udd1e"}"#),
+        (#"{"checkpoint":{"status":"available","vault":{"resources":[]}}}"#,
+         #"{"checkpoint":{"status":"available","vault":{"resources":[]}}}"#),
+        ("{\"ü\":\"𝄞\"}", "{\"ü\":\"𝄞\"}"),
+    ])
+    func keepsTokensAndDropsWhitespace(input: String, expected: String) throws {
+        let out = compact(input)
+        #expect(out == expected)
+        // What passes must mean the same as the original to the full parser.
+        if let out { #expect(try JSONValue.parse(out) == JSONValue.parse(input)) }
+    }
+
+    @Test(arguments: [
+        "", "[]", "\"s\"", "{", "{\"a\":}", "{\"a\":1,}", "{\"a\" 1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":tru}",
+        "{\"a\":\"\\u0000\"}", "{\"a\":\"\\ud834\"}", "{\"a\":\"\\udd1e\"}", "{\"a\":\"\\x\"}", "{\"a\":\"tab\there\"}",
+        "{\"a\":1e400}", "{\"a\":12345678901234567890}", "{} x", "{\"a\":1}{}",
+        String(repeating: "{\"a\":", count: 70) + "1" + String(repeating: "}", count: 70),
+    ])
+    func refusesWhatItCannotVouchFor(input: String) {
+        #expect(compact(input) == nil)
+    }
+
+    @Test func refusesInvalidUTF8() {
+        let bytes: [UInt8] = [123, 34, 97, 34, 58, 34, 0xff, 34, 125] // {"a":"\xff"}
+        #expect(bytes.withUnsafeBytes { JSONText.compactObject($0) } == nil)
+    }
+}

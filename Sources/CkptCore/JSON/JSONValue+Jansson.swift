@@ -160,19 +160,6 @@ extension JSONValue {
         }
     }
 
-    /// The compact text of `bytes` when they hold one JSON object, else nil:
-    /// a check and a re-format in C, for answers that are passed through.
-    package static func compactObjectText(_ bytes: UnsafeRawBufferPointer) -> String? {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
-        let root = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-            json_loadb($0, bytes.count, 0, nil)
-        }
-        guard let root else { return nil }
-        defer { json_decref(root) }
-        guard root.pointee.type == JSON_OBJECT else { return nil }
-        return dump(root)
-    }
-
     /// A new jansson value parsed from compact text the library produced.
     package static func jansson(parsing text: String) -> UnsafeMutablePointer<json_t>? {
         var text = text
