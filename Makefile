@@ -21,7 +21,7 @@ APT_PACKAGES := libjansson-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev pk
                 valgrind python3-pip gcc g++ make
 EXPORTS := $(BUILD)/exports.map
 
-.PHONY: all deps build lib cli demo test test-swift test-c test-valgrind test-python test-cli test-e2e test-hardening test-install check-exports install bench clean
+.PHONY: all deps build lib cli demo test test-swift test-c test-valgrind test-python test-cli test-e2e test-hardening test-install test-sanitizers test-fuzz fuzz check-exports install bench clean
 
 all: build
 
@@ -85,7 +85,8 @@ demo: build
 	CKPT=$(BINDIR)/ckpt bash examples/quickstart.sh $(BUILD)/demo/sh/store.db
 
 ## test: every test suite against the freshly built library.
-test: build test-swift test-c test-valgrind test-install test-python test-cli test-e2e test-hardening
+test: build test-swift test-c test-valgrind test-install test-python test-cli test-e2e test-hardening \
+      test-sanitizers test-fuzz
 	@echo "make test: all suites passed"
 
 test-swift: deps
@@ -171,10 +172,23 @@ install: lib cli
 	install -m 0644 include/ckpt.h $(DESTDIR)$(PREFIX)/include/ckpt.h
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' ckpt.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ckpt.pc
 
+## test-sanitizers: the C suite on an ASan+LSan build and on a TSan build of libckpt.
+test-sanitizers: deps $(C_TESTS)
+	Tests/sanitizers/run.sh asan tsan
+
+## fuzz: libFuzzer targets (fuzz/run.sh): replay the regressions, then FUZZ_SECONDS (60) per target.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	fuzz/run.sh $(FUZZ_SECONDS)
+
+## test-fuzz: the same, 10 s per target (part of make test).
+test-fuzz: deps
+	fuzz/run.sh 10
+
 ## bench: release build, then every benchmark (5-10 min on 2 cores): prints a table,
 ## writes benchmarks/results.json and benchmarks/results.md.
 bench: build
 	$(PYTHON) benchmarks/run.py --skip-build $(BENCH_ARGS)
 
 clean:
-	rm -rf $(BUILD) .build
+	rm -rf $(BUILD) .build .build-fuzz .build-asan .build-tsan .build-valgrind

@@ -57,12 +57,13 @@ package final class HTTPTransport: @unchecked Sendable {
     private let insecure: Bool
     private let proxy: String?
     private let maxResponseBytes: Int
-    /// Idle handles beyond this many are freed rather than kept.
-    private let maxIdle = 8
+    /// Connections are reused through this cache, not by reusing easy
+    /// handles: libcurl 7.88 (Debian 12) corrupts its heap when a reused
+    /// handle meets a reply that starts with a folded header (curl#11101).
+    private let share: OpaquePointer?
 
     private let lock = Lock()
     // Guarded by `lock`.
-    private var idle: [EasyHandle] = []
     private var closed = false
 
     package init(config: RemoteConfig) {
@@ -71,16 +72,16 @@ package final class HTTPTransport: @unchecked Sendable {
         insecure = config.insecure
         proxy = config.proxy
         maxResponseBytes = config.maxResponseBytes
+        share = ckpt_shim_curl_global_init() == CURLE_OK ? ckpt_shim_curl_share_new() : nil
     }
 
-    /// Frees the idle handles; requests in flight finish, later ones fail.
+    /// The share outlives every easy handle: they are freed when their
+    /// request ends, and no request runs once the transport is released.
+    deinit { ckpt_shim_curl_share_free(share) }
+
+    /// Requests in flight finish; later ones fail.
     package func close() {
-        let handles = lock.withLock { () -> [EasyHandle] in
-            closed = true
-            defer { idle = [] }
-            return idle
-        }
-        _ = handles // freed here, outside the lock
+        lock.withLock { closed = true }
     }
 
     /// Sends one request and waits for the whole response.
@@ -97,18 +98,11 @@ package final class HTTPTransport: @unchecked Sendable {
         guard ckpt_shim_curl_global_init() == CURLE_OK else {
             return .failure(Self.local(.internal, "libcurl could not be initialised"))
         }
-        let acquired = lock.withLock { () -> (closed: Bool, handle: EasyHandle?) in
-            (closed, closed ? nil : idle.popLast())
-        }
-        if acquired.closed { return .failure(Self.local(.invalid, "the client is closed")) }
-        guard let handle = acquired.handle ?? EasyHandle() else {
+        if lock.withLock({ closed }) { return .failure(Self.local(.invalid, "the client is closed")) }
+        guard let handle = EasyHandle() else {
             return .failure(Self.local(.internal, "libcurl could not create a handle"))
         }
-        let result = run(request, on: handle, timeoutMs: timeoutMs, freshConnection: freshConnection)
-        lock.withLock {
-            if !closed && idle.count < maxIdle { idle.append(handle) }
-        }
-        return result
+        return run(request, on: handle, timeoutMs: timeoutMs, freshConnection: freshConnection)
     }
 
     private static func local(_ errorClass: ErrorClass, _ message: String) -> TransportFailure {
@@ -119,7 +113,6 @@ package final class HTTPTransport: @unchecked Sendable {
                      freshConnection: Bool) -> Result<HTTPResponse, TransportFailure>
     {
         let curl = handle.curl
-        curl_easy_reset(curl)
         handle.errorBuffer[0] = 0
         let sink = ResponseSink(limit: maxResponseBytes)
 
@@ -141,6 +134,7 @@ package final class HTTPTransport: @unchecked Sendable {
             ok = ok && ckpt_shim_curl_setopt_pointer(curl, option, pointer) == CURLE_OK
         }
 
+        if let share { ok = ok && ckpt_shim_curl_use_share(curl, share) == CURLE_OK }
         set(CURLOPT_URL, request.url)
         set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(handle.errorBuffer))
         set(CURLOPT_NOSIGNAL, 1)
@@ -239,6 +233,11 @@ package final class HTTPTransport: @unchecked Sendable {
             return TransportFailure(errorClass: .remote,
                                     message: "the response body is larger than \(maxResponseBytes) bytes",
                                     requestSent: true, transient: false)
+        case _ where code != CURLE_OUT_OF_MEMORY && (reachedTransfer || sink.receivedAnything):
+            // The server answered something libcurl could not take (a status
+            // below 100, a folded header after a 1xx): the service's fault.
+            return TransportFailure(errorClass: .remote, message: "the service answered garbage: \(detail)",
+                                    requestSent: true, transient: false)
         case CURLE_OUT_OF_MEMORY, CURLE_BAD_FUNCTION_ARGUMENT, CURLE_FAILED_INIT, CURLE_URL_MALFORMAT,
              CURLE_UNSUPPORTED_PROTOCOL, CURLE_NOT_BUILT_IN, CURLE_UNKNOWN_OPTION, CURLE_WRITE_ERROR:
             return TransportFailure(errorClass: .internal, message: "libcurl failed: \(detail)",
@@ -273,6 +272,8 @@ private final class ResponseSink {
     let limit: Int
     var body: [UInt8] = []
     var tooLarge = false
+    /// Whether any header or body byte of the answer arrived.
+    var receivedAnything = false
     var requestId: String?
     var retryAfterSeconds: Int64?
 
@@ -280,6 +281,7 @@ private final class ResponseSink {
 
     /// CURLOPT_WRITEFUNCTION: a short count makes libcurl abort the transfer.
     func body(_ data: UnsafeMutablePointer<CChar>, _ size: Int, _ count: Int) -> Int {
+        receivedAnything = true
         let (n, overflow) = size.multipliedReportingOverflow(by: count)
         guard !overflow, n >= 0 else { return 0 }
         guard n <= limit &- body.count else {
@@ -292,6 +294,7 @@ private final class ResponseSink {
 
     /// CURLOPT_HEADERFUNCTION: one header line at a time, CRLF included.
     func header(_ data: UnsafeMutablePointer<CChar>, _ size: Int, _ count: Int) -> Int {
+        receivedAnything = true
         let (n, overflow) = size.multipliedReportingOverflow(by: count)
         guard !overflow, n >= 0 else { return 0 }
         let line = UnsafeRawBufferPointer(start: data, count: n)

@@ -72,7 +72,9 @@ package enum ServiceErrorBody {
                     // The transport already refused bodies over max_response_bytes.
                     return .success(try JSONValue.parse(p, length: buf.count, maxBytes: .max))
                 } catch {
-                    return .failure(BodyError(message: error.message))
+                    // No excerpt: the body may echo a credential, and a piece of one
+                    // cannot be redacted.
+                    return .failure(BodyError(message: error.messageWithoutExcerpt))
                 }
             }
         }

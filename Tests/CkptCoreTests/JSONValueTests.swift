@@ -98,9 +98,19 @@ struct JSONTextTests {
         "{\"a\":\"\\u0000\"}", "{\"a\":\"\\ud834\"}", "{\"a\":\"\\udd1e\"}", "{\"a\":\"\\x\"}", "{\"a\":\"tab\there\"}",
         "{\"a\":1e400}", "{\"a\":12345678901234567890}", "{} x", "{\"a\":1}{}",
         String(repeating: "{\"a\":", count: 70) + "1" + String(repeating: "}", count: 70),
+        // What the full parser refuses, this refuses too.
+        "{\"a\":1,\"a\":2}", "{\"a\":1,\"\\u0061\":2}",
+        String(repeating: "{\"a\":", count: 32) + "1" + String(repeating: "}", count: 32),
     ])
     func refusesWhatItCannotVouchFor(input: String) {
         #expect(compact(input) == nil)
+    }
+
+    @Test func acceptsExactlyTheDepthLimit() throws {
+        // 31 objects and the value inside them: 32 levels, the top being level 1.
+        let text = String(repeating: "{\"a\":", count: 31) + "1" + String(repeating: "}", count: 31)
+        #expect(compact(text) != nil)
+        #expect((try? JSONValue.parse(text)) != nil)
     }
 
     @Test func refusesInvalidUTF8() {

@@ -2,12 +2,16 @@
 /// tokens, without building anything: for answers that are passed through.
 ///
 /// It is conservative: it accepts only text that jansson and `JSONValue`
-/// accept too, and answers nil for anything it is not sure of (a `\u0000`,
-/// a lone surrogate, a huge number, deep nesting, invalid UTF-8), so the
-/// caller can fall back to a full parse that explains the problem.
+/// accept too (the same depth and value limits, no duplicate keys), and
+/// answers nil for anything it is not sure of (a `\u0000`, a lone
+/// surrogate, a huge number, an escaped key, an object of many members,
+/// invalid UTF-8), so the caller can fall back to a full parse that decides
+/// and explains.
 package enum JSONText {
-    /// Nesting accepted here; deeper text goes the slow way.
-    static let maxDepth = 64
+    static let maxDepth = Limits.maxDepth
+    /// Members per object checked for duplicates here (by comparing raw
+    /// bytes); a larger object goes the slow way, which hashes.
+    static let maxMembers = 64
 
     /// The compact text of `bytes` if they hold exactly one JSON object.
     package static func compactObject(_ bytes: UnsafeRawBufferPointer) -> String? {
@@ -20,6 +24,7 @@ package enum JSONText {
         let bytes: UnsafeBufferPointer<UInt8>
         var i = 0
         var out: [UInt8] = []
+        var values = 0
 
         init(bytes: UnsafeBufferPointer<UInt8>) {
             self.bytes = bytes
@@ -48,6 +53,8 @@ package enum JSONText {
 
         mutating func value(depth: Int) -> Bool {
             guard i < bytes.count, depth <= JSONText.maxDepth else { return false }
+            values += 1
+            guard values <= Limits.maxNodes else { return false }
             switch bytes[i] {
             case UInt8(ascii: "{"): return container(close: UInt8(ascii: "}"), keyed: true, depth: depth)
             case UInt8(ascii: "["): return container(close: UInt8(ascii: "]"), keyed: false, depth: depth)
@@ -68,9 +75,20 @@ package enum JSONText {
                 i += 1
                 return true
             }
+            // Raw key bytes seen in this object, to refuse a duplicate.
+            var keys: [Range<Int>] = []
             while true {
                 if keyed {
-                    guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), string() else { return false }
+                    guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), keys.count < JSONText.maxMembers else {
+                        return false
+                    }
+                    let keyStart = i
+                    guard string() else { return false }
+                    let key = keyStart..<i
+                    // An escape could spell a key two ways: leave those to the full parser.
+                    if bytes[key].contains(UInt8(ascii: "\\")) { return false }
+                    for k in keys where k.count == key.count && bytes[k].elementsEqual(bytes[key]) { return false }
+                    keys.append(key)
                     skipSpace()
                     guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return false }
                     out.append(bytes[i])

@@ -17,7 +17,15 @@ package enum Limits {
 /// Why a JSON document was refused.  The caller turns it into a 9900.
 package struct JSONInputError: Error, Sendable {
     package var message: String
-    package init(message: String) { self.message = message }
+    /// The message without any excerpt of the input (jansson quotes up to 20
+    /// bytes "near" an error): what may be shown of a text that could hold
+    /// a secret, such as a service's answer.
+    package var messageWithoutExcerpt: String
+
+    package init(message: String, messageWithoutExcerpt: String? = nil) {
+        self.message = message
+        self.messageWithoutExcerpt = messageWithoutExcerpt ?? message
+    }
 }
 
 /// The library's version, as ckpt.h's CKPT_VERSION_STRING.
@@ -67,7 +75,8 @@ extension JSONValue {
             var iter = json_object_iter(mutable)
             while let it = iter {
                 guard let keyPtr = json_object_iter_key(it), let value = json_object_iter_value(it) else { break }
-                let key = try decodeString(keyPtr, length: strlen(keyPtr))
+                // The counted length: a key built with json_object_setn may hold a NUL.
+                let key = try decodeString(keyPtr, length: json_object_iter_key_len(it))
                 // jansson keys are unique: append, keeping this linear.
                 obj.appendUnique(key, try convert(value, depth: depth + 1, nodes: &nodes))
                 iter = json_object_iter_next(mutable, it)
@@ -108,7 +117,8 @@ extension JSONValue {
             let msg = withUnsafeBytes(of: &err.text) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            throw JSONInputError(message: "malformed JSON at line \(err.line), column \(err.column): \(msg)")
+            let position = "malformed JSON at line \(err.line), column \(err.column)"
+            throw JSONInputError(message: "\(position): \(msg)", messageWithoutExcerpt: position)
         }
         defer { json_decref(root) }
         return try JSONValue(borrowing: root)

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of fuzz/targets/ into .build-fuzz/bin/.
+#
+# The library's modules (CkptCore, CkptEmbedded, CkptRemote, CkptClient,
+# Ckpt) and the C shim are compiled here with swiftc/clang, instrumented with
+# -sanitize=fuzzer,address, one whole-module object each; every target is one
+# Swift file (plus targets/Support.swift) linked against those objects.  Each
+# step is skipped when the hash of its inputs and flags has not changed, so a
+# second run only relinks what changed.
+#
+# Usage: fuzz/build.sh [target...]      (default: every targets/*.swift)
+# Env:   FUZZ_BUILD (default .build-fuzz), SWIFTC, CLANG, FUZZ_OPT (-O)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+B=${FUZZ_BUILD:-$ROOT/.build-fuzz}
+SWIFTC=${SWIFTC:-swiftc}
+CLANG=${CLANG:-$(dirname "$(command -v "$SWIFTC")")/clang}
+OPT=${FUZZ_OPT:--O}
+SAN="-sanitize=fuzzer,address"
+mkdir -p "$B/Modules" "$B/obj" "$B/bin" "$B/stamps" "$B/CCkptShim"
+
+# One package name for every module compiled here, so the targets can use
+# `package` declarations (any name works: nothing here is mixed with SwiftPM's
+# objects).
+PKG=libckpt
+
+cat > "$B/CCkptShim/module.modulemap.new" <<MAP
+module CCkptShim {
+    umbrella "$ROOT/Sources/CCkptShim/include"
+    export *
+}
+MAP
+cmp -s "$B/CCkptShim/module.modulemap.new" "$B/CCkptShim/module.modulemap" 2>/dev/null \
+  || mv "$B/CCkptShim/module.modulemap.new" "$B/CCkptShim/module.modulemap"
+rm -f "$B/CCkptShim/module.modulemap.new"
+
+MAPS=(-Xcc "-fmodule-map-file=$ROOT/Sources/CJansson/module.modulemap"
+      -Xcc "-fmodule-map-file=$ROOT/Sources/CSQLite/module.modulemap"
+      -Xcc "-fmodule-map-file=$ROOT/Sources/CCurl/module.modulemap"
+      -Xcc "-fmodule-map-file=$ROOT/Sources/CLibcrypto/module.modulemap"
+      -Xcc "-fmodule-map-file=$B/CCkptShim/module.modulemap")
+PKG_CFLAGS=$(pkg-config --cflags jansson sqlite3 libcurl libcrypto)
+LIBS=$(pkg-config --libs jansson sqlite3 libcurl libcrypto)
+COMMON_FLAGS=(-parse-as-library $OPT -g $SAN -package-name "$PKG"
+             -module-cache-path "$B/ModuleCache" -I "$B/Modules" "${MAPS[@]}" -Xcc -fno-omit-frame-pointer)
+SWIFT_FLAGS=(-swift-version 6 "${COMMON_FLAGS[@]}")
+# The targets are test harnesses: Swift 5 mode spares them strict-concurrency
+# ceremony around stderr and their global state.
+TARGET_FLAGS=(-swift-version 5 "${COMMON_FLAGS[@]}")
+
+stamp_ok() { # name hash output...
+  local name=$1 hash=$2; shift 2
+  [ -f "$B/stamps/$name" ] && [ "$(cat "$B/stamps/$name")" = "$hash" ] || return 1
+  for f in "$@"; do [ -e "$f" ] || return 1; done
+}
+hash_of() { # words-to-hash file...
+  local words=$1; shift
+  { printf '%s\n' "$words" "$@"; cat "$@"; } | sha256sum | cut -c1-32
+}
+
+# The C shim.
+shim_hash=$(hash_of "$CLANG $PKG_CFLAGS" Sources/CCkptShim/*.c Sources/CCkptShim/include/*.h)
+shim_objs=()
+for c in Sources/CCkptShim/*.c; do shim_objs+=("$B/obj/CCkptShim-$(basename "$c" .c).o"); done
+if ! stamp_ok CCkptShim "$shim_hash" "${shim_objs[@]}"; then
+  echo "build: CCkptShim"
+  rm -f "$B"/obj/CCkptShim-*.o
+  for c in Sources/CCkptShim/*.c; do
+    "$CLANG" -c -O1 -g -fPIC -fsanitize=fuzzer-no-link,address -fno-omit-frame-pointer \
+      -ISources/CCkptShim/include $PKG_CFLAGS "$c" -o "$B/obj/CCkptShim-$(basename "$c" .c).o"
+  done
+  echo "$shim_hash" > "$B/stamps/CCkptShim"
+fi
+
+# The Swift modules of libckpt.so, in dependency order (Package.swift); each
+# hash folds in the previous one.  A new module of the library goes here.
+prev=$shim_hash
+for m in CkptCore CkptEmbedded CkptRemote CkptClient Ckpt; do
+  mapfile -t srcs < <(find "Sources/$m" -name '*.swift' | sort)
+  h=$(hash_of "$prev ${SWIFT_FLAGS[*]}" "${srcs[@]}")
+  if ! stamp_ok "$m" "$h" "$B/obj/$m.o" "$B/Modules/$m.swiftmodule"; then
+    echo "build: $m (${#srcs[@]} files)"
+    "$SWIFTC" -module-name "$m" -wmo -num-threads 0 -c "${srcs[@]}" \
+      -emit-module -emit-module-path "$B/Modules/$m.swiftmodule" -o "$B/obj/$m.o" \
+      "${SWIFT_FLAGS[@]}" -Xcc -fPIC
+    echo "$h" > "$B/stamps/$m"
+  fi
+  prev=$h
+done
+OBJS=("${shim_objs[@]}" "$B"/obj/{CkptCore,CkptEmbedded,CkptRemote,CkptClient,Ckpt}.o)
+
+# The targets.
+if [ $# -gt 0 ]; then targets=("$@"); else
+  mapfile -t targets < <(ls fuzz/targets/*.swift | xargs -n1 basename | sed 's/\.swift$//' | grep -vx Support)
+fi
+for t in "${targets[@]}"; do
+  h=$(hash_of "$prev $LIBS" "fuzz/targets/$t.swift" fuzz/targets/Support.swift)
+  if ! stamp_ok "target-$t" "$h" "$B/bin/$t"; then
+    echo "build: fuzz target $t"
+    "$SWIFTC" -module-name "fuzz_$t" "fuzz/targets/$t.swift" fuzz/targets/Support.swift \
+      "${TARGET_FLAGS[@]}" -use-ld=lld "${OBJS[@]}" $LIBS -o "$B/bin/$t"
+    echo "$h" > "$B/stamps/target-$t"
+  fi
+done

@@ -1,0 +1,135 @@
+// Fuzz target: the SDK-HMAC-SHA256 verifier the emulator server runs on every
+// AK/SK request (RequestSigner.verify).
+//
+// Input: a request, as on the wire:
+//     METHOD SP TARGET            (TARGET = path ["?" query])
+//     Name: value                 (any number of header lines)
+//                                 (empty line)
+//     body
+// Lines end in "\n" (a "\r" before it is dropped).  The query is split and
+// decoded as the emulator's Authenticator.queryPairs does.  The verifier's
+// clock is the test vectors' X-Sdk-Date (2024-01-02T03:04:05Z); the known
+// access keys are the vectors' AK (with the vectors' SK) and "EMPTYSK" (whose
+// SK is empty, which must never verify).
+//
+// Properties checked:
+//   - verify never traps, and fails only with class auth, 401, APIGW.0301;
+//   - its messages never contain the SK or the presented signature;
+//   - an accepted request names a known AK, is within the allowed skew, and
+//     carries exactly the signature that RequestSigner.sign computes for the
+//     same method, path, query, signed headers (in the order the
+//     Authorization header lists them, when that order is the sorted one)
+//     and body: verify and sign agree.
+import CkptCore
+import CkptRemote
+#if canImport(Glibc)
+import Glibc
+#endif
+
+private let ak = "HPUABCDEFGHIJKLMNOPQ"
+private let sk = "SKtest0123456789abcdefghijklmnopqrstuvwx"
+private let now: Int64 = 1_704_164_645   // 20240102T030405Z
+/// FUZZ_VERBOSE=1: say what verify decided (to check the seeds).
+private let verbose = getenv("FUZZ_VERBOSE") != nil
+
+/// Authenticator.queryPairs of CkptServe (that module needs Hummingbird, so
+/// its ten lines are repeated here).
+private func queryPairs(_ query: String?) -> [(name: String, value: String)] {
+    guard let query, !query.isEmpty else { return [] }
+    var out: [(name: String, value: String)] = []
+    for item in query.split(separator: "&", omittingEmptySubsequences: true) {
+        let name: Substring
+        let value: Substring
+        if let eq = item.firstIndex(of: "=") {
+            name = item[..<eq]
+            value = item[item.index(after: eq)...]
+        } else {
+            name = item
+            value = ""
+        }
+        out.append((String(decoding: PercentEncoding.decode(String(name)), as: UTF8.self),
+                    String(decoding: PercentEncoding.decode(String(value)), as: UTF8.self)))
+    }
+    return out
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let input = fuzzBytes(data, size)
+    var lines: [[UInt8]] = []
+    var i = 0
+    var body: [UInt8] = []
+    while true {
+        guard let nl = input[i...].firstIndex(of: UInt8(ascii: "\n")) else {
+            if lines.isEmpty { lines.append(Array(input[i...])) } else { body = Array(input[i...]) }
+            break
+        }
+        var line = Array(input[i..<nl])
+        if line.last == UInt8(ascii: "\r") { line.removeLast() }
+        i = nl + 1
+        if line.isEmpty && !lines.isEmpty { body = Array(input[i...]); break }
+        lines.append(line)
+    }
+    guard let first = lines.first else { return 0 }
+    let requestLine = String(decoding: first, as: UTF8.self)
+    let sp = requestLine.firstIndex(of: " ") ?? requestLine.endIndex
+    let method = String(requestLine[..<sp])
+    let target = sp < requestLine.endIndex ? String(requestLine[requestLine.index(after: sp)...]) : "/"
+    let path: String
+    var query: String?
+    if let q = target.firstIndex(of: "?") {
+        path = String(target[..<q])
+        query = String(target[target.index(after: q)...])
+    } else {
+        path = target
+    }
+    var headers: [HTTPHeader] = []
+    for line in lines.dropFirst() {
+        let text = String(decoding: line, as: UTF8.self)
+        guard let colon = text.firstIndex(of: ":") else { continue }
+        headers.append(HTTPHeader(String(text[..<colon]), String(text[text.index(after: colon)...])))
+    }
+    let pairs = queryPairs(query)
+
+    let presented = headers.values("Authorization").first.flatMap { RequestSigner.parseAuthorization(HTTPHeader.trimmed($0)) }
+    do throws(CkptError) {
+        let who = try RequestSigner.verify(method: method, path: path, query: pairs, headers: headers, body: body,
+                                           secretKey: { $0 == ak ? sk : $0 == "EMPTYSK" ? "" : nil },
+                                           nowUnixSeconds: now)
+        if verbose { fputs("verify: accepted (\(method) \(path))\n", stderr) }
+        // Accepted: it must be what sign produces.
+        require(who == ak, "verify accepted access key \(who.debugDescription)")
+        guard let credential = presented else { finding("verify accepted an Authorization that does not parse") }
+        let dates = headers.values(RequestSigner.dateHeader)
+        require(dates.count == 1, "verify accepted \(dates.count) X-Sdk-Date headers")
+        guard let date = RequestSigner.parseDate(HTTPHeader.trimmed(dates[0])) else {
+            finding("verify accepted an unparsable X-Sdk-Date")
+        }
+        require(abs(now - date) <= RequestSigner.defaultMaxSkewSeconds, "verify accepted a date \(now - date) s away")
+        let signed = Set(credential.signedHeaders)
+        require(signed.contains("x-sdk-date"), "verify accepted a request whose X-Sdk-Date is not signed")
+        if credential.signedHeaders == credential.signedHeaders.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+            && signed.count == credential.signedHeaders.count
+        {
+            let covered = headers.filter { signed.contains(HTTPHeader.lowercased($0.name)) }
+            do throws(CkptError) {
+                let s = try RequestSigner.sign(method: method, path: path, query: pairs, headers: covered, body: body,
+                                               accessKey: ak, secretKey: sk)
+                require(s.signature == HTTPHeader.lowercased(credential.signature),
+                        "verify accepted a signature sign does not produce",
+                        "canonical request:\n\(s.canonicalRequest)")
+            } catch {
+                finding("verify accepted a request sign refuses: \(error.message)")
+            }
+        }
+    } catch {
+        if verbose { fputs("verify: refused: \(error.message)\n", stderr) }
+        require(error.errorClass == .auth && error.httpStatus == 401 && error.errorCode == "APIGW.0301",
+                "verify failed with \(error.errorClass.name) \(error.httpStatus) \(error.errorCode)")
+        require(!containsBytes(Array(error.message.utf8), Array(sk.utf8)), "verify's message contains the SK")
+        if let sig = presented?.signature, sig.utf8.count >= 16 {
+            require(!containsBytes(Array(error.message.utf8), Array(sig.utf8)), "verify's message contains the presented signature", error.message)
+        }
+    }
+    return 0
+}
