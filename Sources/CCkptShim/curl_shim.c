@@ -43,53 +43,30 @@ CURLcode ckpt_shim_curl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *out
     return curl_easy_getinfo(handle, info, out);
 }
 
-/* A connection (and DNS) cache shared by the easy handles of one transport.
- * libcurl < 8.1.0 corrupts its heap when an easy handle is reused and the
- * next reply starts with a folded header line (curl/curl#11101), so every
- * request gets a fresh easy handle, and connections are reused through this
- * share instead.  The lock callbacks make it safe from many threads. */
-struct ckpt_shim_curl_share {
-    CURLSH *share;
-    pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
-};
-
-static void share_lock(CURL *handle, curl_lock_data data, curl_lock_access access, void *user) {
-    (void)handle;
-    (void)access;
-    struct ckpt_shim_curl_share *s = user;
-    if (data >= 0 && data < CURL_LOCK_DATA_LAST) pthread_mutex_lock(&s->locks[data]);
-}
-
-static void share_unlock(CURL *handle, curl_lock_data data, void *user) {
-    (void)handle;
-    struct ckpt_shim_curl_share *s = user;
-    if (data >= 0 && data < CURL_LOCK_DATA_LAST) pthread_mutex_unlock(&s->locks[data]);
-}
-
-struct ckpt_shim_curl_share *ckpt_shim_curl_share_new(void) {
-    struct ckpt_shim_curl_share *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
-    s->share = curl_share_init();
-    if (!s->share) {
-        free(s);
-        return NULL;
+/* Runs one transfer of `easy` to its end on `multi`, as curl_easy_perform
+ * does internally, but on a multi handle the caller keeps between requests:
+ * its connection cache is reused, while every request gets a fresh easy
+ * handle.  libcurl < 8.1.0 corrupts its heap when an easy handle is reused
+ * and the next reply starts with a folded header line (curl/curl#11101),
+ * and curl_easy_perform on a fresh easy handle would build (and tear down)
+ * a private multi handle, with its wake-up socket pair, every time. */
+CURLcode ckpt_shim_curl_perform_on(CURLM *multi, CURL *easy) {
+    if (curl_multi_add_handle(multi, easy) != CURLM_OK) return CURLE_FAILED_INIT;
+    CURLcode result = CURLE_OK;
+    int running = 1;
+    while (running) {
+        CURLMcode mc = curl_multi_perform(multi, &running);
+        if (mc == CURLM_OK && running) mc = curl_multi_poll(multi, NULL, 0, 1000, NULL);
+        if (mc != CURLM_OK) {
+            result = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
+            break;
+        }
     }
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&s->locks[i], NULL);
-    curl_share_setopt(s->share, CURLSHOPT_USERDATA, s);
-    curl_share_setopt(s->share, CURLSHOPT_LOCKFUNC, share_lock);
-    curl_share_setopt(s->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
-    curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-    curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    return s;
-}
-
-CURLcode ckpt_shim_curl_use_share(CURL *handle, struct ckpt_shim_curl_share *s) {
-    return curl_easy_setopt(handle, CURLOPT_SHARE, s ? s->share : NULL);
-}
-
-void ckpt_shim_curl_share_free(struct ckpt_shim_curl_share *s) {
-    if (!s) return;
-    curl_share_cleanup(s->share);
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&s->locks[i]);
-    free(s);
+    int queued = 0;
+    CURLMsg *msg;
+    while ((msg = curl_multi_info_read(multi, &queued)) != NULL) {
+        if (msg->msg == CURLMSG_DONE && msg->easy_handle == easy) result = msg->data.result;
+    }
+    curl_multi_remove_handle(multi, easy);
+    return result;
 }

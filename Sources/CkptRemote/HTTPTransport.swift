@@ -57,13 +57,15 @@ package final class HTTPTransport: @unchecked Sendable {
     private let insecure: Bool
     private let proxy: String?
     private let maxResponseBytes: Int
-    /// Connections are reused through this cache, not by reusing easy
-    /// handles: libcurl 7.88 (Debian 12) corrupts its heap when a reused
-    /// handle meets a reply that starts with a folded header (curl#11101).
-    private let share: OpaquePointer?
+    /// Idle multi handles beyond this many are freed rather than kept.
+    private let maxIdle = 8
 
     private let lock = Lock()
-    // Guarded by `lock`.
+    // Guarded by `lock`.  Connections are reused through these multi
+    // handles' caches; easy handles are never reused: libcurl 7.88 (Debian
+    // 12) corrupts its heap when a reused easy handle meets a reply that
+    // starts with a folded header (curl#11101).
+    private var idle: [MultiHandle] = []
     private var closed = false
 
     package init(config: RemoteConfig) {
@@ -72,16 +74,16 @@ package final class HTTPTransport: @unchecked Sendable {
         insecure = config.insecure
         proxy = config.proxy
         maxResponseBytes = config.maxResponseBytes
-        share = ckpt_shim_curl_global_init() == CURLE_OK ? ckpt_shim_curl_share_new() : nil
     }
 
-    /// The share outlives every easy handle: they are freed when their
-    /// request ends, and no request runs once the transport is released.
-    deinit { ckpt_shim_curl_share_free(share) }
-
-    /// Requests in flight finish; later ones fail.
+    /// Frees the idle handles; requests in flight finish, later ones fail.
     package func close() {
-        lock.withLock { closed = true }
+        let handles = lock.withLock { () -> [MultiHandle] in
+            closed = true
+            defer { idle = [] }
+            return idle
+        }
+        _ = handles // freed here, outside the lock
     }
 
     /// Sends one request and waits for the whole response.
@@ -98,18 +100,25 @@ package final class HTTPTransport: @unchecked Sendable {
         guard ckpt_shim_curl_global_init() == CURLE_OK else {
             return .failure(Self.local(.internal, "libcurl could not be initialised"))
         }
-        if lock.withLock({ closed }) { return .failure(Self.local(.invalid, "the client is closed")) }
-        guard let handle = EasyHandle() else {
+        let acquired = lock.withLock { () -> (closed: Bool, multi: MultiHandle?) in
+            (closed, closed ? nil : idle.popLast())
+        }
+        if acquired.closed { return .failure(Self.local(.invalid, "the client is closed")) }
+        guard let multi = acquired.multi ?? MultiHandle(), let handle = EasyHandle() else {
             return .failure(Self.local(.internal, "libcurl could not create a handle"))
         }
-        return run(request, on: handle, timeoutMs: timeoutMs, freshConnection: freshConnection)
+        let result = run(request, on: handle, multi: multi, timeoutMs: timeoutMs, freshConnection: freshConnection)
+        lock.withLock {
+            if !closed && idle.count < maxIdle { idle.append(multi) }
+        }
+        return result
     }
 
     private static func local(_ errorClass: ErrorClass, _ message: String) -> TransportFailure {
         TransportFailure(errorClass: errorClass, message: message, requestSent: false, transient: false)
     }
 
-    private func run(_ request: HTTPRequest, on handle: EasyHandle, timeoutMs: Int64,
+    private func run(_ request: HTTPRequest, on handle: EasyHandle, multi: MultiHandle, timeoutMs: Int64,
                      freshConnection: Bool) -> Result<HTTPResponse, TransportFailure>
     {
         let curl = handle.curl
@@ -134,7 +143,6 @@ package final class HTTPTransport: @unchecked Sendable {
             ok = ok && ckpt_shim_curl_setopt_pointer(curl, option, pointer) == CURLE_OK
         }
 
-        if let share { ok = ok && ckpt_shim_curl_use_share(curl, share) == CURLE_OK }
         set(CURLOPT_URL, request.url)
         set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(handle.errorBuffer))
         set(CURLOPT_NOSIGNAL, 1)
@@ -185,7 +193,7 @@ package final class HTTPTransport: @unchecked Sendable {
             }
             guard ok else { return .failure(Self.local(.internal, "libcurl refused a request option")) }
 
-            let code = withExtendedLifetime(sink) { curl_easy_perform(curl) }
+            let code = withExtendedLifetime(sink) { ckpt_shim_curl_perform_on(multi.multi, curl) }
             if code == CURLE_OK {
                 var status = 0
                 _ = ckpt_shim_curl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
@@ -249,7 +257,20 @@ package final class HTTPTransport: @unchecked Sendable {
     }
 }
 
-/// One libcurl easy handle and its error buffer.  Used by one thread at a time.
+/// One libcurl multi handle (and so one connection cache).  Used by one
+/// thread at a time.
+private final class MultiHandle {
+    let multi: UnsafeMutableRawPointer
+
+    init?() {
+        guard let multi = curl_multi_init() else { return nil }
+        self.multi = multi
+    }
+
+    deinit { curl_multi_cleanup(multi) }
+}
+
+/// One libcurl easy handle and its error buffer, for one request.
 private final class EasyHandle {
     let curl: UnsafeMutableRawPointer
     let errorBuffer: UnsafeMutablePointer<CChar>

@@ -25,10 +25,7 @@ __attribute__((visibility("hidden"))) CURLcode ckpt_shim_curl_setopt_callback(CU
 __attribute__((visibility("hidden"))) CURLcode ckpt_shim_curl_getinfo_long(CURL *handle, CURLINFO info, long *out);
 __attribute__((visibility("hidden"))) CURLcode ckpt_shim_curl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *out);
 
-/* A thread-safe shared connection and DNS cache (see curl_shim.c). */
-struct ckpt_shim_curl_share;
-__attribute__((visibility("hidden"))) struct ckpt_shim_curl_share *ckpt_shim_curl_share_new(void);
-__attribute__((visibility("hidden"))) CURLcode ckpt_shim_curl_use_share(CURL *handle, struct ckpt_shim_curl_share *share);
-__attribute__((visibility("hidden"))) void ckpt_shim_curl_share_free(struct ckpt_shim_curl_share *share);
+/* One transfer of `easy` on a multi handle kept between requests (see curl_shim.c). */
+__attribute__((visibility("hidden"))) CURLcode ckpt_shim_curl_perform_on(CURLM *multi, CURL *easy);
 
 #endif
