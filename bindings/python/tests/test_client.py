@@ -348,3 +348,38 @@ def test_close_while_a_call_is_in_flight() -> None:
     assert "error" not in result, result.get("error")
     assert result["ok"]["checkpoint"]["status"] == "available"
     assert c._handle._address is None  # the last call released it
+
+
+@pytest.mark.parametrize("bad", ['a"b', "back\\slash", "é", "", " " + "0" * 36, 12, None, 1.5])
+def test_by_id_reads_escape_and_type_check_the_id(client: Any, bad: Any) -> None:
+    # The by-id reads build their request text without json.dumps: quotes,
+    # backslashes and non-ASCII must still arrive as one string field, and a
+    # non-string still reaches the library as its JSON type.
+    for read in (client.get_checkpoint, client.get_vault, client.get_policy):
+        with pytest.raises(ckpt.InvalidRequestError) as info:
+            read(bad)
+        msg = info.value.error_msg
+        assert "malformed" not in msg
+        assert msg.split(":")[0] in ("checkpoint_id", "vault_id", "policy_id")
+        if isinstance(bad, str):
+            assert msg.endswith("must be a UUID")
+        else:
+            assert "expected string" in msg
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (b'{"a":[1,{"b":null}],"c":"\\u00e9"}', {"a": [1, {"b": None}], "c": "é"}),
+        (b' {"a":1}\n', {"a": 1}),  # surrounding whitespace: the json.loads path
+        ('{"é":"ü"}'.encode("utf-8"), {"é": "ü"}),
+    ],
+)
+def test_parse_object_reads_whole_documents(text: bytes, expected: Any) -> None:
+    assert ckpt._ffi.parse_object(text) == expected
+
+
+@pytest.mark.parametrize("text", [b"[1]", b'"s"', b'{"a":1} x', b'{"a":1}{}', b"", b"\xff"])
+def test_parse_object_refuses_anything_but_one_object(text: bytes) -> None:
+    with pytest.raises((ckpt.InternalError, ValueError)):
+        ckpt._ffi.parse_object(text)
