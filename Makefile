@@ -47,11 +47,12 @@ $(EXPORTS): include/ckpt.h
 # SwiftPM's incremental release build can keep code that a changed module
 # inlined into its dependents (seen as a crash after a layout change), so when
 # any of our sources changed, our own modules' release objects are rebuilt
-# from scratch (the dependencies' builds are kept).
+# from scratch (the dependencies' builds are kept).  The cached build
+# description goes too, or SwiftPM expects the output file maps it planned.
 OWN_SOURCES := Package.swift $(shell find Sources -type f -name '*.swift' -o -type f -name '*.[ch]' -o -type f -name '*.modulemap')
 $(BUILD)/sources.stamp: $(OWN_SOURCES)
 	@mkdir -p $(BUILD)
-	rm -rf $(SWIFT_RELEASE)/Ckpt*.build $(SWIFT_RELEASE)/CCkptShim.build $(SWIFT_RELEASE)/Modules/Ckpt*
+	rm -rf $(SWIFT_RELEASE)/Ckpt*.build $(SWIFT_RELEASE)/CCkptShim.build $(SWIFT_RELEASE)/Modules/Ckpt* $(SWIFT_RELEASE)/description.json
 	@touch $@
 
 ## build: the self-contained libckpt.so.1 (Swift runtime linked in) and the ckpt CLI.
