@@ -75,4 +75,25 @@ package enum PercentEncoding {
         default: return nil
         }
     }
+
+    /// Decoded `(name, value)` pairs of a raw query string, as the signing
+    /// SDKs see them (`%XX` decoded, `+` left alone).
+    package static func queryPairs(_ query: String?) -> [(name: String, value: String)] {
+        guard let query, !query.isEmpty else { return [] }
+        var out: [(name: String, value: String)] = []
+        for item in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let name: Substring
+            let value: Substring
+            if let eq = item.firstIndex(of: "=") {
+                name = item[..<eq]
+                value = item[item.index(after: eq)...]
+            } else {
+                name = item
+                value = ""
+            }
+            out.append((String(decoding: PercentEncoding.decode(String(name)), as: UTF8.self),
+                        String(decoding: PercentEncoding.decode(String(value)), as: UTF8.self)))
+        }
+        return out
+    }
 }

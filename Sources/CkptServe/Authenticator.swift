@@ -48,7 +48,7 @@ package struct Authenticator: Sendable {
                 throw Self.failure("X-Security-Token is not signed")
             }
             let keys = self.keys
-            _ = try RequestSigner.verify(method: method, path: path, query: Self.queryPairs(query),
+            _ = try RequestSigner.verify(method: method, path: path, query: PercentEncoding.queryPairs(query),
                                          headers: headers, body: body,
                                          secretKey: { keys[$0] }, nowUnixSeconds: nowUnixSeconds,
                                          maxSkewSeconds: maxSkewSeconds)
@@ -62,26 +62,5 @@ package struct Authenticator: Sendable {
         var matched = false
         for t in tokens where Digest.constantTimeEqual(t, token) { matched = true }
         guard matched else { throw Self.failure("the X-Auth-Token is not valid") }
-    }
-
-    /// Decoded `(name, value)` pairs of a raw query string, as the signing
-    /// SDKs see them (`%XX` decoded, `+` left alone).
-    package static func queryPairs(_ query: String?) -> [(name: String, value: String)] {
-        guard let query, !query.isEmpty else { return [] }
-        var out: [(name: String, value: String)] = []
-        for item in query.split(separator: "&", omittingEmptySubsequences: true) {
-            let name: Substring
-            let value: Substring
-            if let eq = item.firstIndex(of: "=") {
-                name = item[..<eq]
-                value = item[item.index(after: eq)...]
-            } else {
-                name = item
-                value = ""
-            }
-            out.append((String(decoding: PercentEncoding.decode(String(name)), as: UTF8.self),
-                        String(decoding: PercentEncoding.decode(String(value)), as: UTF8.self)))
-        }
-        return out
     }
 }

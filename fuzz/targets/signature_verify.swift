@@ -7,7 +7,7 @@
 //                                 (empty line)
 //     body
 // Lines end in "\n" (a "\r" before it is dropped).  The query is split and
-// decoded as the emulator's Authenticator.queryPairs does.  The verifier's
+// decoded by PercentEncoding.queryPairs, as the emulator does.  The verifier's
 // clock is the test vectors' X-Sdk-Date (2024-01-02T03:04:05Z); the known
 // access keys are the vectors' AK (with the vectors' SK) and "EMPTYSK" (whose
 // SK is empty, which must never verify).
@@ -31,27 +31,6 @@ private let sk = "SKtest0123456789abcdefghijklmnopqrstuvwx"
 private let now: Int64 = 1_704_164_645   // 20240102T030405Z
 /// FUZZ_VERBOSE=1: say what verify decided (to check the seeds).
 private let verbose = getenv("FUZZ_VERBOSE") != nil
-
-/// Authenticator.queryPairs of CkptServe (that module needs Hummingbird, so
-/// its ten lines are repeated here).
-private func queryPairs(_ query: String?) -> [(name: String, value: String)] {
-    guard let query, !query.isEmpty else { return [] }
-    var out: [(name: String, value: String)] = []
-    for item in query.split(separator: "&", omittingEmptySubsequences: true) {
-        let name: Substring
-        let value: Substring
-        if let eq = item.firstIndex(of: "=") {
-            name = item[..<eq]
-            value = item[item.index(after: eq)...]
-        } else {
-            name = item
-            value = ""
-        }
-        out.append((String(decoding: PercentEncoding.decode(String(name)), as: UTF8.self),
-                    String(decoding: PercentEncoding.decode(String(value)), as: UTF8.self)))
-    }
-    return out
-}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
@@ -89,7 +68,7 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
         guard let colon = text.firstIndex(of: ":") else { continue }
         headers.append(HTTPHeader(String(text[..<colon]), String(text[text.index(after: colon)...])))
     }
-    let pairs = queryPairs(query)
+    let pairs = PercentEncoding.queryPairs(query)
 
     let presented = headers.values("Authorization").first.flatMap { RequestSigner.parseAuthorization(HTTPHeader.trimmed($0)) }
     do throws(CkptError) {
