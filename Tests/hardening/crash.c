@@ -45,6 +45,22 @@ static const char *VAULT_REQ =
     "{\"vault\": {\"name\": \"crash\", \"billing\": {\"size\": 10}, \"resources\": ["
     "{\"id\": \"" R1 "\", \"type\": \"OS::Nova::Server\"}, {\"id\": \"" R2 "\", \"type\": \"OS::Cinder::Volume\"}]}}";
 
+/* One create through the text API; on success `line` is the ack line
+ * "<tag> <id>\n" of the created `top` object, on failure *err the error text. */
+static int create_text(ckpt_client *c, const char *op, const char *req, const char *top, char tag, char *line,
+                       size_t size, char **err) {
+    char *resp = NULL;
+    *err = NULL;
+    int rc = ckpt_call_text(c, op, req, &resp, err);
+    if (rc == CKPT_OK) {
+        json_t *j = json_loads(resp, 0, NULL);
+        snprintf(line, size, "%c %s\n", tag, h_err_str(json_object_get(j, top), "id"));
+        json_decref(j);
+    }
+    ckpt_free(resp);
+    return rc;
+}
+
 /* The writer: never returns; the parent kills it. */
 static void writer(const char *store, const char *acks, const char *vault_id) {
     int fd = open(acks, O_WRONLY | O_APPEND | O_CREAT, 0600);
@@ -64,25 +80,9 @@ static void writer(const char *store, const char *acks, const char *vault_id) {
         char line[64];
         int rc;
         if (i % 10 == 9) {
-            char *resp = NULL;
-            err = NULL;
-            rc = ckpt_call_text(c, "vault.create", VAULT_REQ, &resp, &err);
-            if (rc == CKPT_OK) {
-                json_t *j = json_loads(resp, 0, NULL);
-                snprintf(line, sizeof line, "v %s\n", h_err_str(json_object_get(j, "vault"), "id"));
-                json_decref(j);
-            }
-            ckpt_free(resp);
+            rc = create_text(c, "vault.create", VAULT_REQ, "vault", 'v', line, sizeof line, &err);
         } else if (i % 7 == 3) {
-            char *resp = NULL;
-            err = NULL;
-            rc = ckpt_call_text(c, "checkpoint.create", req, &resp, &err);
-            if (rc == CKPT_OK) {
-                json_t *j = json_loads(resp, 0, NULL);
-                snprintf(line, sizeof line, "c %s\n", h_err_str(json_object_get(j, "checkpoint"), "id"));
-                json_decref(j);
-            }
-            ckpt_free(resp);
+            rc = create_text(c, "checkpoint.create", req, "checkpoint", 'c', line, sizeof line, &err);
         } else {
             json_t *resp = NULL, *jerr = NULL;
             rc = ckpt_checkpoint_create(c, vault_id, NULL, &resp, &jerr);
