@@ -4,8 +4,11 @@ SHELL := /bin/bash
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
-VERSION := 1.0.0
-SONAME  := libckpt.so.1
+# The version is written once, in include/ckpt.h; the soname follows its major.
+ckpt_version_part = $(shell sed -n 's/^\#define CKPT_VERSION_$(1) *\([0-9][0-9]*\).*/\1/p' include/ckpt.h)
+VERSION := $(call ckpt_version_part,MAJOR).$(call ckpt_version_part,MINOR).$(call ckpt_version_part,PATCH)
+SONAME  := libckpt.so.$(call ckpt_version_part,MAJOR)
+REALNAME := libckpt.so.$(VERSION)
 
 BUILD   := $(CURDIR)/build
 LIBDIR  := $(BUILD)/lib
@@ -49,10 +52,10 @@ $(EXPORTS): include/ckpt.h
 # any of our sources changed, our own modules' release objects are rebuilt
 # from scratch (the dependencies' builds are kept).  The cached build
 # description goes too, or SwiftPM expects the output file maps it planned.
-OWN_SOURCES := Package.swift $(shell find Sources -type f -name '*.swift' -o -type f -name '*.[ch]' -o -type f -name '*.modulemap')
+OWN_SOURCES := Package.swift include/ckpt.h $(shell find Sources -type f -name '*.swift' -o -type f -name '*.[ch]' -o -type f -name '*.modulemap')
 $(BUILD)/sources.stamp: $(OWN_SOURCES)
 	@mkdir -p $(BUILD)
-	rm -rf $(SWIFT_RELEASE)/Ckpt*.build $(SWIFT_RELEASE)/CCkptShim.build $(SWIFT_RELEASE)/Modules/Ckpt* $(SWIFT_RELEASE)/description.json
+	rm -rf $(SWIFT_RELEASE)/Ckpt*.build $(SWIFT_RELEASE)/CCkpt*.build $(SWIFT_RELEASE)/C*Shim.build $(SWIFT_RELEASE)/Modules/Ckpt* $(SWIFT_RELEASE)/description.json
 	@touch $@
 
 ## build: the self-contained libckpt.so.1 (Swift runtime linked in) and the ckpt CLI.
@@ -63,8 +66,8 @@ lib: deps $(EXPORTS) $(BUILD)/sources.stamp
 	  -Xlinker -soname=$(SONAME) -Xlinker --version-script=$(EXPORTS)
 	@mkdir -p $(LIBDIR)
 	@# Replace atomically: a running process may have the old file mapped.
-	cp $(SWIFT_RELEASE)/libckpt.so $(LIBDIR)/$(SONAME).0.0.tmp && mv -f $(LIBDIR)/$(SONAME).0.0.tmp $(LIBDIR)/$(SONAME).0.0
-	ln -sf $(SONAME).0.0 $(LIBDIR)/$(SONAME)
+	cp $(SWIFT_RELEASE)/libckpt.so $(LIBDIR)/$(REALNAME).tmp && mv -f $(LIBDIR)/$(REALNAME).tmp $(LIBDIR)/$(REALNAME)
+	ln -sf $(REALNAME) $(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(LIBDIR)/libckpt.so
 
 cli: deps $(BUILD)/sources.stamp
@@ -121,7 +124,7 @@ check-exports: lib
 # runs against a copy without debug info (RUNPATH yields to LD_LIBRARY_PATH).
 test-valgrind: $(C_TESTS)
 	@mkdir -p $(BUILD)/valgrind
-	objcopy --strip-debug $(LIBDIR)/$(SONAME).0.0 $(BUILD)/valgrind/$(SONAME)
+	objcopy --strip-debug $(LIBDIR)/$(REALNAME) $(BUILD)/valgrind/$(SONAME)
 	LD_LIBRARY_PATH=$(BUILD)/valgrind valgrind --quiet --error-exitcode=99 --leak-check=full \
 	  --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect $(BINDIR)/test_api --no-threads
 
@@ -167,8 +170,8 @@ test-install: lib cli
 install: lib cli
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BINDIR)/ckpt $(DESTDIR)$(PREFIX)/bin/ckpt
-	install -m 0755 $(LIBDIR)/$(SONAME).0.0 $(DESTDIR)$(PREFIX)/lib/$(SONAME).0.0
-	ln -sf $(SONAME).0.0 $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	install -m 0755 $(LIBDIR)/$(REALNAME) $(DESTDIR)$(PREFIX)/lib/$(REALNAME)
+	ln -sf $(REALNAME) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libckpt.so
 	install -m 0644 include/ckpt.h $(DESTDIR)$(PREFIX)/include/ckpt.h
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' ckpt.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ckpt.pc

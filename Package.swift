@@ -1,11 +1,16 @@
 // swift-tools-version:6.0
 //
 // Layers, from the C surface down (dependencies point one way):
-//   Ckpt          the exported C surface (@c thunks) -> libckpt.so.1
-//   CkptClient    configuration, backend choice, checkpoint.wait
-//   CkptEmbedded  the SQLite checkpoint service        CkptRemote  HTTPS + signing
-//   CkptCore      JSON, errors, operations and their request schemas
-//   C*            system libraries and a small C shim
+//   Ckpt          the exported C surface (@c @implementation thunks of ckpt.h) -> libckpt.so.1
+//   CkptClient    configuration, backend choice, the client-side operations (waits)
+//   CkptEmbedded  the SQLite checkpoint service     CkptRemote  the HTTPS client (libcurl)
+//   CkptWire      what both ends of the wire share: SDK-HMAC-SHA256, percent-encoding,
+//                 header and query canonicalisation, the service error body
+//   CkptCore      JSON, errors, the operation table and the request schemas
+//   C*            system libraries, ckpt.h as a module (CCkptABI), and one small shim
+//                 per C library for what Swift cannot import (CSQLiteShim, CCurlShim)
+// CkptServe (the emulator) stands beside CkptClient: it serves CkptEmbedded
+// through CkptWire and never links the remote client.
 import PackageDescription
 
 let package = Package(
@@ -27,17 +32,20 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
-        .target(name: "CCkptShim", dependencies: ["CSQLite", "CCurl"]),
+        .target(name: "CCkptABI", dependencies: ["CJansson"]),
+        .target(name: "CSQLiteShim", dependencies: ["CSQLite"]),
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
 
-        .target(name: "CkptCore", dependencies: ["CJansson"]),
-        .target(name: "CkptEmbedded", dependencies: ["CkptCore", "CSQLite", "CCkptShim"]),
-        .target(name: "CkptRemote", dependencies: ["CkptCore", "CJansson", "CCurl", "CLibcrypto", "CCkptShim"]),
+        .target(name: "CkptCore", dependencies: ["CJansson", "CCkptABI"]),
+        .target(name: "CkptWire", dependencies: ["CkptCore", "CLibcrypto"]),
+        .target(name: "CkptEmbedded", dependencies: ["CkptCore", "CSQLite", "CSQLiteShim"]),
+        .target(name: "CkptRemote", dependencies: ["CkptCore", "CkptWire", "CCurl", "CCurlShim"]),
         .target(name: "CkptClient", dependencies: ["CkptCore", "CkptEmbedded", "CkptRemote"]),
-        .target(name: "Ckpt", dependencies: ["CkptClient", "CJansson"]),
+        .target(name: "Ckpt", dependencies: ["CkptClient", "CkptCore", "CJansson", "CCkptABI"]),
 
         // The emulator server: the embedded backend on the documented REST paths.
         .target(name: "CkptServe", dependencies: [
-            "CkptClient", "CkptEmbedded", "CkptRemote", "CkptCore",
+            "CkptCore", "CkptWire", "CkptEmbedded",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
 
@@ -48,7 +56,7 @@ let package = Package(
 
         .testTarget(name: "CkptCoreTests", dependencies: ["CkptCore", "CJansson"]),
         .testTarget(name: "CkptEmbeddedTests", dependencies: ["CkptClient", "CkptEmbedded", "CkptCore"]),
-        .testTarget(name: "CkptRemoteTests", dependencies: ["CkptRemote", "CkptCore"],
+        .testTarget(name: "CkptRemoteTests", dependencies: ["CkptRemote", "CkptWire", "CkptCore"],
                     resources: [.copy("Fixtures")]),
     ]
 )

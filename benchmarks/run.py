@@ -48,7 +48,7 @@ BUILT_LIB = os.path.join(BUILD, "lib", "libckpt.so.1")
 BUILT_CLI = os.path.join(BUILD, "bin", "ckpt")
 WORK = os.path.join(BUILD, "bench")          # binaries and stores (ext4, not tmpfs: fsync is real)
 # Every workload uses a private snapshot of the library and the CLI: a
-# `make lib` elsewhere rewrites build/lib/libckpt.so.1.0.0 in place (cp),
+# `make lib` elsewhere rewrites build/lib/libckpt.so.MAJOR.MINOR.PATCH (cp),
 # which crashes (SIGBUS) any process that has it mapped, and would mix two
 # libraries in one run.
 LIBDIR = os.path.join(WORK, "lib")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of fuzz/targets/ into .build-fuzz/bin/.
 #
-# The library's modules (CkptCore, CkptEmbedded, CkptRemote, CkptClient,
-# Ckpt) and the C shim are compiled here with swiftc/clang, instrumented with
+# The library's modules (CkptCore, CkptWire, CkptEmbedded, CkptRemote,
+# CkptClient, Ckpt) and the C shims are compiled here with swiftc/clang, instrumented with
 # -sanitize=fuzzer,address, one whole-module object each; every target is one
 # Swift file (plus targets/Support.swift) linked against those objects.  Each
 # step is skipped when the hash of its inputs and flags has not changed, so a
@@ -18,28 +18,36 @@ SWIFTC=${SWIFTC:-swiftc}
 CLANG=${CLANG:-$(dirname "$(command -v "$SWIFTC")")/clang}
 OPT=${FUZZ_OPT:--O}
 SAN="-sanitize=fuzzer,address"
-mkdir -p "$B/Modules" "$B/obj" "$B/bin" "$B/stamps" "$B/CCkptShim"
+mkdir -p "$B/Modules" "$B/obj" "$B/bin" "$B/stamps"
 
 # One package name for every module compiled here, so the targets can use
 # `package` declarations (any name works: nothing here is mixed with SwiftPM's
 # objects).
 PKG=libckpt
 
-cat > "$B/CCkptShim/module.modulemap.new" <<MAP
-module CCkptShim {
-    umbrella "$ROOT/Sources/CCkptShim/include"
+# The C targets (Sources/C*/include), as SwiftPM would map them: ckpt.h as a
+# module (CCkptABI) and the two shims.
+C_TARGETS=(CCkptABI CSQLiteShim CCurlShim)
+for t in "${C_TARGETS[@]}"; do
+  mkdir -p "$B/$t"
+  cat > "$B/$t/module.modulemap.new" <<MAP
+module $t {
+    umbrella "$ROOT/Sources/$t/include"
     export *
 }
 MAP
-cmp -s "$B/CCkptShim/module.modulemap.new" "$B/CCkptShim/module.modulemap" 2>/dev/null \
-  || mv "$B/CCkptShim/module.modulemap.new" "$B/CCkptShim/module.modulemap"
-rm -f "$B/CCkptShim/module.modulemap.new"
+  cmp -s "$B/$t/module.modulemap.new" "$B/$t/module.modulemap" 2>/dev/null \
+    || mv "$B/$t/module.modulemap.new" "$B/$t/module.modulemap"
+  rm -f "$B/$t/module.modulemap.new"
+done
 
 MAPS=(-Xcc "-fmodule-map-file=$ROOT/Sources/CJansson/module.modulemap"
       -Xcc "-fmodule-map-file=$ROOT/Sources/CSQLite/module.modulemap"
       -Xcc "-fmodule-map-file=$ROOT/Sources/CCurl/module.modulemap"
       -Xcc "-fmodule-map-file=$ROOT/Sources/CLibcrypto/module.modulemap"
-      -Xcc "-fmodule-map-file=$B/CCkptShim/module.modulemap")
+      -Xcc "-fmodule-map-file=$B/CCkptABI/module.modulemap"
+      -Xcc "-fmodule-map-file=$B/CSQLiteShim/module.modulemap"
+      -Xcc "-fmodule-map-file=$B/CCurlShim/module.modulemap")
 PKG_CFLAGS=$(pkg-config --cflags jansson sqlite3 libcurl libcrypto)
 LIBS=$(pkg-config --libs jansson sqlite3 libcurl libcrypto)
 COMMON_FLAGS=(-parse-as-library $OPT -g $SAN -package-name "$PKG"
@@ -59,24 +67,26 @@ hash_of() { # words-to-hash file...
   { printf '%s\n' "$words" "$@"; cat "$@"; } | sha256sum | cut -c1-32
 }
 
-# The C shim.
-shim_hash=$(hash_of "$CLANG $PKG_CFLAGS" Sources/CCkptShim/*.c Sources/CCkptShim/include/*.h)
+# The C shims (CCkptABI has only inline functions: nothing to compile).
+shim_srcs=(Sources/CSQLiteShim/*.c Sources/CCurlShim/*.c)
+shim_hash=$(hash_of "$CLANG $PKG_CFLAGS" "${shim_srcs[@]}" Sources/C*/include/*.h include/ckpt.h)
 shim_objs=()
-for c in Sources/CCkptShim/*.c; do shim_objs+=("$B/obj/CCkptShim-$(basename "$c" .c).o"); done
-if ! stamp_ok CCkptShim "$shim_hash" "${shim_objs[@]}"; then
-  echo "build: CCkptShim"
-  rm -f "$B"/obj/CCkptShim-*.o
-  for c in Sources/CCkptShim/*.c; do
+for c in "${shim_srcs[@]}"; do shim_objs+=("$B/obj/shim-$(basename "$c" .c).o"); done
+if ! stamp_ok shims "$shim_hash" "${shim_objs[@]}"; then
+  echo "build: C shims"
+  rm -f "$B"/obj/shim-*.o
+  for c in "${shim_srcs[@]}"; do
     "$CLANG" -c -O1 -g -fPIC -fsanitize=fuzzer-no-link,address -fno-omit-frame-pointer \
-      -ISources/CCkptShim/include $PKG_CFLAGS "$c" -o "$B/obj/CCkptShim-$(basename "$c" .c).o"
+      -I"$(dirname "$c")/include" $PKG_CFLAGS "$c" -o "$B/obj/shim-$(basename "$c" .c).o"
   done
-  echo "$shim_hash" > "$B/stamps/CCkptShim"
+  echo "$shim_hash" > "$B/stamps/shims"
 fi
 
 # The Swift modules of libckpt.so, in dependency order (Package.swift); each
 # hash folds in the previous one.  A new module of the library goes here.
+MODULES=(CkptCore CkptWire CkptEmbedded CkptRemote CkptClient Ckpt)
 prev=$shim_hash
-for m in CkptCore CkptEmbedded CkptRemote CkptClient Ckpt; do
+for m in "${MODULES[@]}"; do
   mapfile -t srcs < <(find "Sources/$m" -name '*.swift' | sort)
   h=$(hash_of "$prev ${SWIFT_FLAGS[*]}" "${srcs[@]}")
   if ! stamp_ok "$m" "$h" "$B/obj/$m.o" "$B/Modules/$m.swiftmodule"; then
@@ -88,7 +98,8 @@ for m in CkptCore CkptEmbedded CkptRemote CkptClient Ckpt; do
   fi
   prev=$h
 done
-OBJS=("${shim_objs[@]}" "$B"/obj/{CkptCore,CkptEmbedded,CkptRemote,CkptClient,Ckpt}.o)
+OBJS=("${shim_objs[@]}")
+for m in "${MODULES[@]}"; do OBJS+=("$B/obj/$m.o"); done
 
 # The targets.
 if [ $# -gt 0 ]; then targets=("$@"); else

@@ -117,6 +117,8 @@ def config_open():
     write(t, "array", '[{"path":":memory:"}]')
 
 
+# The operation table's order (`ckpt operations`), then a name that is none:
+# byte 0 of a call_text input indexes it.  Tests/cli/test_table.py checks it.
 CALL_OPS = ["vault.create", "vault.get", "policy.create", "policy.get", "checkpoint.create", "checkpoint.get",
             "checkpoint.wait", "policy.execute", "policy.checkpoint_get", "local.vault.set_status",
             "local.checkpoint.set_status", "bogus.operation"]

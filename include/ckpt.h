@@ -71,11 +71,21 @@ extern "C" {
  * Versions
  * ========================================================================== */
 
+/* The one place the version is written: the Makefile (VERSION, the soname),
+ * the Swift code (through Sources/CCkptABI) and the Python package read
+ * these three lines. */
 #define CKPT_VERSION_MAJOR 1
-#define CKPT_VERSION_MINOR 0
+#define CKPT_VERSION_MINOR 1
 #define CKPT_VERSION_PATCH 0
+
+#define CKPT_STRINGIFY_(x) #x
+#define CKPT_STRINGIFY(x) CKPT_STRINGIFY_(x)
 /** "MAJOR.MINOR.PATCH" of the header you compiled against. */
-#define CKPT_VERSION_STRING "1.0.0"
+#define CKPT_VERSION_STRING \
+    CKPT_STRINGIFY(CKPT_VERSION_MAJOR) "." CKPT_STRINGIFY(CKPT_VERSION_MINOR) "." CKPT_STRINGIFY(CKPT_VERSION_PATCH)
+/** MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons (since 1.1). */
+#define CKPT_VERSION_NUMBER \
+    (CKPT_VERSION_MAJOR * 10000 + CKPT_VERSION_MINOR * 100 + CKPT_VERSION_PATCH)
 
 /* ==========================================================================
  * Limits
@@ -124,6 +134,14 @@ typedef struct ckpt_client ckpt_client;
  * @return a static string; never NULL; do not free.
  */
 const char *ckpt_version(void);
+
+/**
+ * The runtime version as MAJOR * 10000 + MINOR * 100 + PATCH (10100 for
+ * 1.1.0): compare it with CKPT_VERSION_NUMBER to learn whether the loaded
+ * library is at least the one you compiled against.  Since 1.1.
+ * @return the version number; never fails.
+ */
+int ckpt_version_number(void);
 
 /**
  * A static description of a CKPT_E* code ("invalid", "not_found", ...:

@@ -109,7 +109,7 @@ enum Boundary {
     /// The metadata object of ckpt_call_ex.
     static func meta(_ reply: Reply, _ client: Client) -> JSONValue {
         ["request_id": reply.requestId.map(JSONValue.string) ?? .null,
-         "backend": client.isRemote ? "remote" : "embedded"]
+         "backend": .string(client.backend.kind.rawValue)]
     }
 
     static func jansson(_ v: JSONValue) throws(CkptError) -> UnsafeMutablePointer<json_t> {

@@ -1,6 +1,9 @@
 // The exported C surface of libckpt: thin thunks that check pointers,
 // convert between C and the core, and never let a Swift error or trap
-// escape.  include/ckpt.h documents each function; nothing else is public.
+// escape.  Each is the `@c @implementation` of its declaration in
+// include/ckpt.h (imported through CCkptABI), so the compiler checks it
+// against the hand-written prototype; nothing else is public.
+import CCkptABI
 import CJansson
 import CkptClient
 import CkptCore
@@ -8,13 +11,15 @@ import CkptCore
 import Glibc
 #endif
 
-private let versionString: StaticString = "1.0.0"
-
-@c public func ckpt_version() -> UnsafePointer<CChar> {
-    UnsafeRawPointer(versionString.utf8Start).assumingMemoryBound(to: CChar.self)
+@c @implementation public func ckpt_version() -> UnsafePointer<CChar>? {
+    ckpt_abi_version_string()
 }
 
-@c public func ckpt_strerror(_ code: Int32) -> UnsafePointer<CChar> {
+@c @implementation public func ckpt_version_number() -> Int32 {
+    ckpt_abi_version_number()
+}
+
+@c @implementation public func ckpt_strerror(_ code: Int32) -> UnsafePointer<CChar>? {
     let s: StaticString
     switch ErrorClass(rawValue: code) {
     case nil: s = code == 0 ? "ok" : "unknown"
@@ -33,13 +38,13 @@ private let versionString: StaticString = "1.0.0"
     return UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
 }
 
-@c public func ckpt_free(_ p: UnsafeMutableRawPointer?) {
+@c @implementation public func ckpt_free(_ p: UnsafeMutableRawPointer?) {
     free(p)
 }
 
 // MARK: - Clients
 
-@c public func ckpt_client_open(_ config: UnsafePointer<json_t>?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
+@c @implementation public func ckpt_client_open(_ config: UnsafePointer<json_t>?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
                                 _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
 {
     Boundary.run(error: JSONErrorSink(error), clearing: out) { () throws(CkptError) in
@@ -49,7 +54,7 @@ private let versionString: StaticString = "1.0.0"
     }
 }
 
-@c public func ckpt_client_open_text(_ config: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
+@c @implementation public func ckpt_client_open_text(_ config: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
                                      _ error: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
 {
     Boundary.run(error: TextErrorSink(error), clearing: out) { () throws(CkptError) in
@@ -59,7 +64,7 @@ private let versionString: StaticString = "1.0.0"
     }
 }
 
-@c public func ckpt_client_close(_ client: OpaquePointer?) {
+@c @implementation public func ckpt_client_close(_ client: OpaquePointer?) {
     guard let client else { return }
     let c = Unmanaged<Client>.fromOpaque(UnsafeRawPointer(client)).takeRetainedValue()
     c.close()
@@ -67,7 +72,7 @@ private let versionString: StaticString = "1.0.0"
 
 // MARK: - Operations
 
-@c public func ckpt_call(_ client: OpaquePointer?, _ operation: UnsafePointer<CChar>?, _ request: UnsafePointer<json_t>?,
+@c @implementation public func ckpt_call(_ client: OpaquePointer?, _ operation: UnsafePointer<CChar>?, _ request: UnsafePointer<json_t>?,
                          _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
                          _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
 {
@@ -78,7 +83,7 @@ private let versionString: StaticString = "1.0.0"
     }
 }
 
-@c public func ckpt_call_text(_ client: OpaquePointer?, _ operation: UnsafePointer<CChar>?,
+@c @implementation public func ckpt_call_text(_ client: OpaquePointer?, _ operation: UnsafePointer<CChar>?,
                               _ request: UnsafePointer<CChar>?,
                               _ response: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
                               _ error: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
@@ -90,7 +95,7 @@ private let versionString: StaticString = "1.0.0"
     }
 }
 
-@c public func ckpt_call_ex(_ client: OpaquePointer?, _ operation: UnsafePointer<CChar>?,
+@c @implementation public func ckpt_call_ex(_ client: OpaquePointer?, _ operation: UnsafePointer<CChar>?,
                             _ request: UnsafePointer<json_t>?,
                             _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
                             _ meta: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
@@ -113,7 +118,7 @@ private let versionString: StaticString = "1.0.0"
     }
 }
 
-@c public func ckpt_call_text_ex(_ client: OpaquePointer?, _ operation: UnsafePointer<CChar>?,
+@c @implementation public func ckpt_call_text_ex(_ client: OpaquePointer?, _ operation: UnsafePointer<CChar>?,
                                  _ request: UnsafePointer<CChar>?,
                                  _ response: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
                                  _ meta: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
@@ -139,7 +144,7 @@ private let versionString: StaticString = "1.0.0"
 
 // MARK: - Typed conveniences
 
-@c public func ckpt_checkpoint_create(_ client: OpaquePointer?, _ vaultId: UnsafePointer<CChar>?,
+@c @implementation public func ckpt_checkpoint_create(_ client: OpaquePointer?, _ vaultId: UnsafePointer<CChar>?,
                                       _ parameters: UnsafePointer<json_t>?,
                                       _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
                                       _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
@@ -152,7 +157,7 @@ private let versionString: StaticString = "1.0.0"
     }
 }
 
-@c public func ckpt_checkpoint_get(_ client: OpaquePointer?, _ checkpointId: UnsafePointer<CChar>?,
+@c @implementation public func ckpt_checkpoint_get(_ client: OpaquePointer?, _ checkpointId: UnsafePointer<CChar>?,
                                    _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
                                    _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
 {
@@ -163,7 +168,7 @@ private let versionString: StaticString = "1.0.0"
     }
 }
 
-@c public func ckpt_checkpoint_wait(_ client: OpaquePointer?, _ checkpointId: UnsafePointer<CChar>?,
+@c @implementation public func ckpt_checkpoint_wait(_ client: OpaquePointer?, _ checkpointId: UnsafePointer<CChar>?,
                                     _ status: UnsafePointer<CChar>?, _ timeoutMs: Int64,
                                     _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
                                     _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
@@ -179,7 +184,7 @@ private let versionString: StaticString = "1.0.0"
     }
 }
 
-@c public func ckpt_policy_execute(_ client: OpaquePointer?, _ planId: UnsafePointer<CChar>?,
+@c @implementation public func ckpt_policy_execute(_ client: OpaquePointer?, _ planId: UnsafePointer<CChar>?,
                                    _ parameters: UnsafePointer<json_t>?,
                                    _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
                                    _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32

@@ -35,8 +35,8 @@ struct CkptCommand: ParsableCommand {
           64  usage                        bad command line (ArgumentParser)
         An error class exits with 9 minus its CKPT_E* code.
         """,
-        version: "1.0.0",
-        subcommands: [Call.self, Vault.self, CheckpointCmd.self, Policy.self, ServeCommand.self]
+        version: libraryVersion,
+        subcommands: [Call.self, Operations.self, Vault.self, CheckpointCmd.self, Policy.self, ServeCommand.self]
     )
 }
 
@@ -47,10 +47,10 @@ struct Call: ParsableCommand {
         commandName: "call",
         abstract: "Run any operation with a JSON request.",
         discussion: """
-        OPERATION is a canonical name: vault.create, vault.get, policy.create, policy.get, \
-        checkpoint.create, checkpoint.get, checkpoint.wait, policy.execute, policy.checkpoint_get, \
-        and the embedded backend's local test controls local.vault.set_status and \
-        local.checkpoint.set_status. REQUEST is the documented body plus the path parameters as \
+        OPERATION is a canonical name: \(Operation.all.filter { !$0.isLocalOnly }.map(\.name).joined(separator: ", ")), \
+        and the embedded backend's local test controls \
+        \(Operation.all.filter(\.isLocalOnly).map(\.name).joined(separator: " and ")). `ckpt operations` lists them \
+        with their REST paths. REQUEST is the documented body plus the path parameters as \
         top-level fields, e.g. '{"checkpoint_id": "..."}'; "-" reads it from stdin; omitted means {}.
         """
     )

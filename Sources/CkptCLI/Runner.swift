@@ -92,7 +92,7 @@ enum Runner {
             return
         }
         try execute(global) { (client) throws(CkptError) -> Reply in
-            if operation == Operation.checkpointWait.rawValue {
+            if operation == Operation.checkpointWait.name {
                 return try wait(client, CheckpointWaitRequest(request ?? [:]))
             }
             return try client.call(operation, request)

@@ -2,8 +2,10 @@ import CkptCore
 import CkptEmbedded
 import CkptRemote
 
-/// One client: a backend chosen by the configuration, request validation in
-/// front of it, and the wait helper on top.  Safe to share between threads.
+/// One client: a backend chosen by the configuration, the operation table
+/// in front of it (every request is parsed once, into its typed form, before
+/// anything runs), and libckpt's own operations on top.  Safe to share
+/// between threads.
 package final class Client: Sendable {
     package let backend: any Backend
 
@@ -12,11 +14,10 @@ package final class Client: Sendable {
     ///   store cannot be opened.
     package init(config: JSONValue?, environment: [String: String] = ProcessEnvironment.current()) throws(CkptError) {
         let f = try Fields(config ?? [:], path: "config", family: .cbr)
-        let kind = try f.enumeration("backend", ["embedded", "remote"]) ?? "embedded"
-        if kind == "remote" {
-            backend = try RemoteBackendFactory.make(f.object, environment: environment)
-        } else {
-            backend = try EmbeddedBackend(ClientConfig.embedded(f, environment: environment))
+        let kind = try f.enumeration("backend", BackendKind.self) ?? .embedded
+        switch kind {
+        case .remote: backend = RemoteBackend(config: try RemoteConfig.parse(f.object, environment: environment))
+        case .embedded: backend = try EmbeddedBackend(ClientConfig.embedded(f, environment: environment))
         }
     }
 
@@ -26,70 +27,25 @@ package final class Client: Sendable {
 
     package func close() { backend.close() }
 
-    package var isRemote: Bool { backend is RemoteBackend }
+    package var isRemote: Bool { backend.kind == .remote }
 
     /// Runs one operation by its canonical name.
     package func call(_ operation: String, _ request: JSONValue?) throws(CkptError) -> Reply {
         try call(Operation.named(operation), request ?? [:])
     }
 
+    /// Parses `request` with the operation's schema, then runs it.
     package func call(_ op: Operation, _ request: JSONValue) throws(CkptError) -> Reply {
-        switch op {
-        case .vaultCreate: return try backend.createVault(VaultCreateRequest(request))
-        case .vaultGet: return try backend.getVault(id: IdRequest(request, key: "vault_id", family: .cbr).id)
-        case .policyCreate: return try backend.createPolicy(PolicyCreateRequest(request))
-        case .policyGet: return try backend.getPolicy(id: IdRequest(request, key: "policy_id", family: .csbs).id)
-        case .checkpointCreate: return try backend.createCheckpoint(CheckpointCreateRequest(request))
-        case .checkpointGet:
-            return try backend.getCheckpoint(id: IdRequest(request, key: "checkpoint_id", family: .cbr).id)
-        case .checkpointWait: return try wait(CheckpointWaitRequest(request))
-        case .policyExecute: return try backend.executePolicy(PolicyExecuteRequest(request))
-        case .policyCheckpointGet:
-            let r = try IdRequest(request, key: "checkpoint_id", family: .csbs, provider: true)
-            return try backend.getPolicyCheckpoint(providerId: r.providerId, id: r.id)
-        case .localVaultSetStatus:
-            return try backend.setVaultStatus(SetStatusRequest(request, key: "vault_id", statuses: vaultStatuses))
-        case .localCheckpointSetStatus:
-            return try backend.setCheckpointStatus(
-                SetStatusRequest(request, key: "checkpoint_id", statuses: checkpointStatuses))
-        }
+        try perform(op, op.parse(request))
     }
 
-    /// checkpoint.wait: polls until the target status, `error`, or the
-    /// deadline.  The poll interval grows from 10 ms (embedded) or 500 ms
-    /// (remote) by half each time, up to 2 s, and never sleeps past the
-    /// deadline; a caller's `interval_ms` fixes it instead.
-    package func wait(_ r: CheckpointWaitRequest,
-                      onPoll: (JSONValue, Int64) -> Void = { _, _ in }) throws(CkptError) -> Reply
-    {
-        let start = Clock.monotonicMs()
-        let deadline = start &+ r.timeoutMs
-        var interval = r.intervalMs ?? (backend is EmbeddedBackend ? 10 : 500)
-        while true {
-            let reply: Reply
-            if let provider = r.providerId {
-                reply = try backend.getPolicyCheckpoint(providerId: provider, id: r.checkpointId)
-            } else {
-                reply = try backend.getCheckpoint(id: r.checkpointId)
-            }
-            let body = reply.body
-            let status = body["checkpoint"]?["status"]?.stringValue ?? ""
-            let now = Clock.monotonicMs()
-            onPoll(body, now &- start)
-            if status == r.status { return reply }
-            if status == "error" {
-                var e = CkptError(.conflict, httpStatus: 0, code: "",
-                                  "checkpoint \(r.checkpointId) went to status error while waiting for \(r.status)",
-                                  checkpoint: body["checkpoint"])
-                e.requestId = reply.requestId
-                throw e
-            }
-            if now >= deadline {
-                throw .timeout("checkpoint \(r.checkpointId) is still \(status) after \(r.timeoutMs) ms, waiting for \(r.status)",
-                               checkpoint: body["checkpoint"])
-            }
-            Clock.sleep(ms: min(interval, deadline &- now))
-            if r.intervalMs == nil { interval = min(interval &+ interval / 2, 2000) }
+    /// Runs a parsed request: libckpt's own operations here, the rest on the
+    /// backend.
+    package func perform(_ op: Operation, _ request: any OperationRequest) throws(CkptError) -> Reply {
+        guard op.kind == .client else { return try backend.perform(op, request) }
+        guard let run = Self.operations[op] else {
+            throw .internalError("\(op.name) is marked client-side but the client has no implementation")
         }
+        return try run(self, request)
     }
 }

@@ -1,4 +1,4 @@
-import CCkptShim
+import CSQLiteShim
 import CkptCore
 import CSQLite
 #if canImport(Glibc)

@@ -31,7 +31,7 @@ enum Documents {
         let resources: [JSONValue] = r.resources.map { res in
             .object(JSONObject([
                 "id": .string(res.id), "name": .string(res.name), "type": .string(res.type),
-                "protect_status": "available", "size": .int(res.sizeGB),
+                "protect_status": .string(ProtectStatus.available.rawValue), "size": .int(res.sizeGB),
                 "backup_size": 0, "backup_count": 0,
                 "extra_info": extraInfo(res.extraInfo),
             ]))
@@ -46,7 +46,7 @@ enum Documents {
                 "consistent_level": .string(r.consistentLevel), "object_type": .string(r.objectType),
                 "protect_type": .string(r.protectType), "size": .int(r.sizeGB),
                 "spec_code": .string("vault.\(r.protectType).\(r.objectType).normal"),
-                "status": "available", "used": 0,
+                "status": .string(VaultStatus.available.rawValue), "used": 0,
             ])),
             "tags": .array(r.tags), "enterprise_project_id": .string(r.enterpriseProjectId),
             "auto_bind": .bool(r.autoBind), "bind_rules": r.body["vault"]?["bind_rules"] ?? [:],
@@ -74,7 +74,7 @@ enum Documents {
     {
         let res: [JSONValue] = resources.map { r in
             .object(JSONObject([
-                "name": .string(r.name), "resource_size": .string(String(r.sizeGB)), "protect_status": "available",
+                "name": .string(r.name), "resource_size": .string(String(r.sizeGB)), "protect_status": .string(ProtectStatus.available.rawValue),
                 "type": .string(r.type), "id": .string(r.id), "extra_info": extraInfo(r.extraInfo),
             ]))
         }
@@ -86,7 +86,7 @@ enum Documents {
         }
         let name = param.name ?? "manualbk_" + String(id.prefix(4))
         return ["checkpoint": .object(JSONObject([
-            "status": "protecting",
+            "status": .string(CheckpointStatus.protecting.rawValue),
             "created_at": .string(createdAt),
             "vault": .object(JSONObject([
                 "skipped_resources": .array(skip), "id": .string(vaultId), "resources": .array(res),
@@ -153,7 +153,7 @@ enum Documents {
             ]))
         }
         return ["checkpoint": .object(JSONObject([
-            "status": "protecting",
+            "status": .string(CheckpointStatus.protecting.rawValue),
             "created_at": .string(createdAt),
             "id": .string(id),
             "resource_graph": .null,

@@ -29,6 +29,7 @@ package struct EmbeddedConfig: Sendable, Equatable {
 /// moves it on, in a write transaction guarded by its old status, so many
 /// processes agree without a background thread.
 package final class EmbeddedBackend: Backend, @unchecked Sendable {
+    package let kind = BackendKind.embedded
     private let lock = Lock()
     private var database: Database?
     private let vaultDocuments = DocumentCache()
@@ -150,8 +151,9 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
                 guard var row = try CheckpointRow.load(db, project: project, id: r.id, api: nil) else {
                     throw .checkpointNotFound(r.id)
                 }
+                let status = CheckpointStatus(rawValue: r.status) ?? .error
                 // `protecting` holds the backup in progress until moved on again.
-                try row.transition(db, project: project, to: r.status, readyAt: r.status == "protecting" ? -1 : nil)
+                try row.transition(db, project: project, to: status, readyAt: status == .protecting ? -1 : nil)
                 return row.reply
             }
         }
@@ -164,7 +166,7 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
                 guard let vault = try VaultRow.load(db, project: project, id: r.vaultId, cache: vaultDocuments) else {
                     throw .vaultMissing(r.vaultId)
                 }
-                guard vault.status == "available" else { throw .vaultStatus(r.vaultId, vault.status) }
+                guard vault.status == .available else { throw .vaultStatus(r.vaultId, vault.status.rawValue) }
                 try CheckpointRow.settleDue(db, project: project, container: r.vaultId)
 
                 let (name, available) = try vault.resources()
@@ -243,19 +245,19 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
         let fails = resources.contains { config.failResources.contains($0.id) }
         let duration = config.backupMsPerGB &* max(size, 1)
         let now = Clock.nowMs()
-        let status = duration > 0 ? "protecting" : (fails ? "error" : "available")
+        let status: CheckpointStatus = duration > 0 ? .protecting : (fails ? .error : .available)
         let s = try db.statement("""
             INSERT INTO checkpoints(id, project_id, api, container_id, status, ready_at, fails, size_gb, doc)
             VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        s.bind(1, id); s.bind(2, project); s.bind(3, api.rawValue); s.bind(4, container); s.bind(5, status)
+        s.bind(1, id); s.bind(2, project); s.bind(3, api.rawValue); s.bind(4, container); s.bind(5, status.rawValue)
         s.bind(6, now &+ duration); s.bind(7, fails ? 1 : 0); s.bind(8, size)
-        s.bind(9, try Documents.text(status == "protecting" ? doc : CheckpointRow.render(doc, status: status)))
+        s.bind(9, try Documents.text(status == .protecting ? doc : CheckpointRow.render(doc, status: status)))
         try s.run()
-        if status == "protecting" {
+        if status == .protecting {
             try ResourceLocks.take(db, project: project, checkpoint: id, resources.map(\.id))
         }
-        if api == .cbr && status != "error" {
+        if api == .cbr && status != .error {
             try VaultRow.addUsage(db, project: project, id: container, size)
         }
     }

@@ -1,49 +1,10 @@
-import CCkptShim
+import CCurlShim
 import CCurl
 import CkptCore
+import CkptWire
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// One request, fully formed: the backend has signed it already.
-package struct HTTPRequest: Sendable {
-    package var method: String
-    package var url: String
-    package var headers: [HTTPHeader]
-    package var body: [UInt8]
-
-    package init(method: String, url: String, headers: [HTTPHeader], body: [UInt8] = []) {
-        self.method = method
-        self.url = url
-        self.headers = headers
-        self.body = body
-    }
-}
-
-/// What came back: any status, with the body and the headers the backend uses.
-package struct HTTPResponse: Sendable {
-    package var status: Int
-    package var body: [UInt8]
-    /// `X-Request-Id`.
-    package var requestId: String?
-    /// `Retry-After` in seconds (the HTTP-date form is not used by the service).
-    package var retryAfterSeconds: Int64?
-}
-
-/// A request that got no HTTP response.
-package struct TransportFailure: Error, Sendable {
-    /// timeout, network, remote (the response was refused) or internal.
-    package var errorClass: ErrorClass
-    package var message: String
-    /// False only when the failure came before any byte of the request left
-    /// this process (name resolution, connecting, the TLS handshake), so that
-    /// even a create may be sent again.
-    package var requestSent: Bool
-    /// Whether trying again may succeed (a dropped connection, a refused
-    /// connect, a timeout), as opposed to a failure that will repeat (a bad
-    /// certificate, an oversized response).
-    package var transient: Bool
-}
 
 /// HTTP over libcurl easy handles.
 ///
@@ -183,11 +144,13 @@ package final class HTTPTransport: @unchecked Sendable {
             switch request.method {
             case "GET":
                 set(CURLOPT_HTTPGET, 1)
-            case "POST":
+            case "POST", "PUT":
                 set(CURLOPT_POST, 1)
                 ok = ok && ckpt_shim_curl_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyCount)) == CURLE_OK
                 // libcurl reads the body during curl_easy_perform, inside this closure.
                 set(CURLOPT_POSTFIELDS, pointer: bytes.baseAddress)
+                // A PUT is a POST with another method name: the body is sent the same way.
+                if request.method == "PUT" { set(CURLOPT_CUSTOMREQUEST, "PUT") }
             default:
                 set(CURLOPT_CUSTOMREQUEST, request.method)
             }

@@ -1,4 +1,5 @@
 import CkptCore
+import CkptWire
 
 /// The real service over HTTP(S): CBR v3 for vaults and checkpoints, CSBS
 /// v1 (or OpenStack Karbor) for policies (SPEC sections 1 and 3).
@@ -16,78 +17,63 @@ package final class RemoteBackend: Backend {
         retryPolicy = RetryPolicy(retries: config.retries)
     }
 
-    // MARK: - Operations
-
-    package func createVault(_ request: VaultCreateRequest) throws(CkptError) -> Reply {
-        try call("POST", .cbr, ["v3", config.projectId, "vaults"], body: request.body)
-    }
-
-    package func getVault(id: String) throws(CkptError) -> Reply {
-        try call("GET", .cbr, ["v3", config.projectId, "vaults", id])
-    }
-
-    package func createPolicy(_ request: PolicyCreateRequest) throws(CkptError) -> Reply {
-        try call("POST", .csbs, ["v1", config.projectId, "policies"], body: request.body)
-    }
-
-    package func getPolicy(id: String) throws(CkptError) -> Reply {
-        try call("GET", .csbs, ["v1", config.projectId, "policies", id])
-    }
-
-    package func createCheckpoint(_ request: CheckpointCreateRequest) throws(CkptError) -> Reply {
-        try call("POST", .cbr, ["v3", config.projectId, "checkpoints"], body: request.body)
-    }
-
-    package func getCheckpoint(id: String) throws(CkptError) -> Reply {
-        try call("GET", .cbr, ["v3", config.projectId, "checkpoints", id])
-    }
-
-    package func executePolicy(_ request: PolicyExecuteRequest) throws(CkptError) -> Reply {
-        try call("POST", .csbs, ["v1", config.projectId, "providers", request.providerId, "checkpoints"],
-                 body: request.body)
-    }
-
-    package func getPolicyCheckpoint(providerId: String, id: String) throws(CkptError) -> Reply {
-        try call("GET", .csbs, ["v1", config.projectId, "providers", providerId, "checkpoints", id])
-    }
-
-    package func setVaultStatus(_ request: SetStatusRequest) throws(CkptError) -> Reply {
-        throw Self.localOnly
-    }
-
-    package func setCheckpointStatus(_ request: SetStatusRequest) throws(CkptError) -> Reply {
-        throw Self.localOnly
-    }
+    package let kind = BackendKind.remote
 
     package func close() {
         transport.close()
     }
 
-    private static let localOnly = CkptError(.invalid, httpStatus: 0, code: "",
-                                             "local.* operations exist only on the embedded backend")
+    /// Sends an operation of the service as its route says: the path from
+    /// the template and the request's path parameters, the query of a GET,
+    /// the body of a POST or PUT.  Local test controls are refused.
+    package func perform(_ operation: Operation, _ request: any OperationRequest) throws(CkptError) -> Reply {
+        guard let route = operation.route else {
+            if operation.isLocalOnly {
+                throw CkptError(.invalid, httpStatus: 0, code: "",
+                                "\(operation.name) exists only on the embedded backend (local.* operations are its test controls)")
+            }
+            throw .internalError("\(operation.name) runs in the client, not on a backend")
+        }
+        let projectId = config.projectId
+        guard let path = route.path(encode: PercentEncoding.encode, { name in
+            name == RouteTemplate.projectParameter ? projectId : request.pathParameter(name)
+        }) else { throw .internalError("\(operation.name): a path parameter of \(route.template) has no value") }
+        // (Not a `?:` with `nil`: JSONValue is ExpressibleByNilLiteral, so a
+        // bare nil there would be the JSON null.)
+        var body: JSONValue?
+        if route.method.hasBody { body = request.httpBody ?? .object(JSONObject()) }
+        return try call(route.method, operation.family, path, query: request.httpQuery, body: body,
+                        emptyBodyIsEmptyObject: operation.successStatus != 200)
+    }
 
     // MARK: - One call
 
-    /// Sends one operation, retrying what is safe to retry, and returns the
+    /// Sends one request, retrying what is safe to retry, and returns the
     /// parsed response body.
     ///
     /// A GET is retried on a transient connection failure and on 429, 502,
-    /// 503 and 504.  A POST creates something, so it is sent again only when
-    /// the first attempt failed before any byte of it left this process.
-    /// Every attempt and every wait fits in `timeout_ms` from the start.
+    /// 503 and 504.  A POST, PUT or DELETE may act on the service, so it is
+    /// sent again only when the first attempt failed before any byte of it
+    /// left this process (SPEC 6.6).  Every attempt and every wait fits in
+    /// `timeout_ms` from the start.
     ///
-    /// - Parameter segments: the path, unencoded; each is percent-encoded.
-    private func call(_ method: String, _ family: APIFamily, _ segments: [String],
-              body: JSONValue? = nil) throws(CkptError) -> Reply
+    /// - Parameters:
+    ///   - path: the path below the endpoint, percent-encoded.
+    ///   - query: decoded query pairs.
+    ///   - emptyBodyIsEmptyObject: a 2xx with no body answers `{}` (a 204
+    ///     delete, a 202 restore that names no job).
+    private func call(_ method: HTTPMethod, _ family: APIFamily, _ path: String,
+                      query: [(name: String, value: String)], body: JSONValue?,
+                      emptyBodyIsEmptyObject: Bool) throws(CkptError) -> Reply
     {
         let endpoint = family == .cbr ? config.endpoint : config.csbsEndpoint
-        let path = endpoint.basePath + "/" + segments.map(PercentEncoding.encode).joined(separator: "/")
+        let path = endpoint.basePath + path
         var bodyBytes: [UInt8] = []
         if let body {
             guard let text = body.serialized() else { throw .internalError("out of memory serializing the request") }
             bodyBytes = Array(text.utf8)
         }
-        let isGet = method == "GET"
+        let retrySafe = method.isRetrySafe
         let deadline = Clock.monotonicMs() &+ config.timeoutMs
         var attempt = 0
         while true {
@@ -95,23 +81,26 @@ package final class RemoteBackend: Backend {
             guard remaining > 0 else {
                 throw .timeout("the request did not complete within \(config.timeoutMs) ms")
             }
-            let (request, secrets) = try signedRequest(method, endpoint, path, bodyBytes)
-            let redact = { (text: String) in Self.redact(text, secrets) }
+            let (request, secrets) = try signedRequest(method, endpoint, path, query, bodyBytes)
+            let redact = { (text: String) in Redaction.redact(text, secrets) }
             let failure: CkptError
             var retryAfterSeconds: Int64?
             let mayRetry: Bool
-            switch transport.perform(request, timeoutMs: remaining, freshConnection: !isGet) {
+            switch transport.perform(request, timeoutMs: remaining, freshConnection: !retrySafe) {
             case .success(let response) where (200..<300).contains(response.status):
+                if response.body.isEmpty && emptyBodyIsEmptyObject {
+                    return Reply([:], requestId: response.requestId)
+                }
                 return try Self.reply(response, redact: redact)
             case .success(let response):
                 failure = ServiceErrorBody.error(status: response.status, body: response.body,
                                                  requestId: response.requestId, redact: redact)
                 retryAfterSeconds = response.retryAfterSeconds
-                mayRetry = isGet && RetryPolicy.retryableStatuses.contains(response.status)
+                mayRetry = retrySafe && RetryPolicy.retryableStatuses.contains(response.status)
             case .failure(let f):
                 if f.errorClass == .invalid { throw .argument(f.message) }
                 failure = CkptError(f.errorClass, httpStatus: 0, code: "", redact(f.message))
-                mayRetry = f.transient && (isGet || !f.requestSent)
+                mayRetry = f.transient && (retrySafe || !f.requestSent)
             }
             guard mayRetry, attempt < retryPolicy.retries else { throw failure }
             let delay = retryPolicy.delayMs(attempt: attempt, retryAfterSeconds: retryAfterSeconds)
@@ -125,7 +114,8 @@ package final class RemoteBackend: Backend {
 
     /// The request with its authentication headers, and the strings that
     /// must not show in a message about it (the token or SK, the signature).
-    private func signedRequest(_ method: String, _ endpoint: RemoteConfig.Endpoint, _ path: String,
+    private func signedRequest(_ method: HTTPMethod, _ endpoint: RemoteConfig.Endpoint, _ path: String,
+                               _ query: [(name: String, value: String)],
                                _ body: [UInt8]) throws(CkptError) -> (HTTPRequest, [String])
     {
         var headers = [
@@ -141,13 +131,14 @@ package final class RemoteBackend: Backend {
         case .accessKey(let ak, let sk, let securityToken):
             headers.append(HTTPHeader(RequestSigner.dateHeader, Clock.sdkDate(unixSeconds: Clock.nowMs() / 1000)))
             if let securityToken { headers.append(HTTPHeader("X-Security-Token", securityToken)) }
-            let signature = try RequestSigner.sign(method: method, path: path, headers: headers, body: body,
-                                                   accessKey: ak, secretKey: sk)
+            let signature = try RequestSigner.sign(method: method.rawValue, path: path, query: query, headers: headers,
+                                                   body: body, accessKey: ak, secretKey: sk)
             headers.append(HTTPHeader("Authorization", signature.authorization))
             secrets.append(signature.signature)
         }
-        let url = "\(endpoint.scheme)://\(endpoint.authority)\(path)"
-        return (HTTPRequest(method: method, url: url, headers: headers, body: body), secrets)
+        var url = "\(endpoint.scheme)://\(endpoint.authority)\(path)"
+        if !query.isEmpty { url += "?" + PercentEncoding.queryString(query) }
+        return (HTTPRequest(method: method.rawValue, url: url, headers: headers, body: body), secrets)
     }
 
     /// A 2xx response: its body must be a JSON object.
@@ -170,36 +161,5 @@ package final class RemoteBackend: Backend {
         }
         throw CkptError(.remote, httpStatus: response.status, code: "",
                         "the service answered HTTP \(response.status) with \(why)", requestId: response.requestId)
-    }
-
-    /// Every occurrence of `needle` in `text` replaced, on UTF-8 bytes.
-    /// (String's own `replacing(_:with:)` would link the regex engine: 1 MB.)
-    static func replacingAll(_ needle: String, in text: String, with replacement: String) -> String {
-        let n = Array(needle.utf8), t = Array(text.utf8)
-        guard !n.isEmpty, t.count >= n.count else { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(t.count)
-        var i = 0
-        var found = false
-        while i < t.count {
-            if i + n.count <= t.count && t[i] == n[0] && t[i..<(i + n.count)].elementsEqual(n) {
-                out.append(contentsOf: replacement.utf8)
-                i += n.count
-                found = true
-            } else {
-                out.append(t[i])
-                i += 1
-            }
-        }
-        return found ? String(decoding: out, as: UTF8.self) : text
-    }
-
-    /// Replaces every occurrence of a secret in `text`.
-    package static func redact(_ text: String, _ secrets: [String]) -> String {
-        var out = text
-        for secret in secrets where !secret.isEmpty {
-            out = replacingAll(secret, in: out, with: "[redacted]")
-        }
-        return out
     }
 }

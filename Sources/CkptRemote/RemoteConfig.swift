@@ -1,4 +1,5 @@
 import CkptCore
+import CkptWire
 #if canImport(Glibc)
 import Glibc
 #endif

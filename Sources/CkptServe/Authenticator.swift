@@ -1,5 +1,5 @@
 import CkptCore
-import CkptRemote
+import CkptWire
 
 /// Who may call the server: `X-Auth-Token` values, and AK/SK pairs checked
 /// with `SDK-HMAC-SHA256` as API Gateway does.  With neither configured,

@@ -1,6 +1,6 @@
-import CkptClient
 import CkptCore
-import CkptRemote
+import CkptEmbedded
+import CkptWire
 import Dispatch
 import Hummingbird
 
@@ -74,56 +74,65 @@ package final class EmulatorServer: Sendable {
 
     // MARK: - Routes
 
-    /// The routes of SPEC section 1; `pathKeys` are the path parameters that
-    /// join the request as top-level string fields (as in `ckpt_call`).
+    /// Every route of the operation table, and every other path of the real
+    /// service (answered 501 `APIGW.0101`, SPEC 6.7).
     func buildRouter() -> Router<ServeContext> {
         let router = Router(context: ServeContext.self)
         // Before the routes: middleware applies to the routes added after it
         // (and to the not-found responder).
         router.add(middleware: ServeMiddleware(server: self))
-        route(router, .post, "/v3/:project_id/checkpoints", .checkpointCreate, [])
-        route(router, .get, "/v3/:project_id/checkpoints/:checkpoint_id", .checkpointGet, ["checkpoint_id"])
-        route(router, .post, "/v3/:project_id/vaults", .vaultCreate, [])
-        route(router, .get, "/v3/:project_id/vaults/:vault_id", .vaultGet, ["vault_id"])
-        route(router, .post, "/v1/:project_id/policies", .policyCreate, [])
-        route(router, .get, "/v1/:project_id/policies/:policy_id", .policyGet, ["policy_id"])
-        route(router, .post, "/v1/:project_id/providers/:provider_id/checkpoints", .policyExecute, ["provider_id"])
-        route(router, .get, "/v1/:project_id/providers/:provider_id/checkpoints/:checkpoint_id",
-              .policyCheckpointGet, ["provider_id", "checkpoint_id"])
+        for (op, route) in Operation.serviceRoutes {
+            router.on(RouterPath(route.template), method: Self.method(route.method)) { request, context -> Response in
+                try await self.perform(op, route, request, context: context)
+            }
+        }
+        for (family, route) in Operation.unservedRoutes {
+            router.on(RouterPath(route.template), method: Self.method(route.method)) { _, _ -> Response in
+                throw CkptError(.remote, httpStatus: 501, code: "APIGW.0101",
+                                "\(route) is not implemented by this emulator (\(family == .cbr ? "CBR v3" : "CSBS v1"))")
+            }
+        }
         return router
     }
 
-    private func route(_ router: Router<ServeContext>, _ method: HTTPRequest.Method, _ path: RouterPath,
-                       _ op: Operation, _ pathKeys: [String])
-    {
-        router.on(path, method: method) { _, context -> Response in
-            try await self.perform(op, pathKeys: pathKeys, hasBody: method == .post, context: context)
+    static func method(_ m: CkptCore.HTTPMethod) -> HTTPRequest.Method {
+        switch m {
+        case .get: return .get
+        case .post: return .post
+        case .put: return .put
+        case .delete: return .delete
         }
     }
 
-    /// Builds the request from the body and the path, and runs it.
-    func perform(_ op: Operation, pathKeys: [String], hasBody: Bool, context: ServeContext) async throws -> Response {
+    /// Builds the request from the body, the path and the query, runs it on
+    /// the project's backend, and answers the route's success status.
+    func perform(_ op: Operation, _ route: RouteTemplate, _ request: Request,
+                 context: ServeContext) async throws -> Response
+    {
         let family = op.family
-        let project = try Self.projectId(Self.pathParameter(context, "project_id", family), family)
-        var fields: [(String, JSONValue)] = []
-        for key in pathKeys { fields.append((key, .string(try Self.pathParameter(context, key, family)))) }
-        let request: JSONValue
-        if hasBody {
-            guard case .object(var body) = try Self.parseBody(context.body, family) else {
+        let project = try Self.projectId(Self.pathParameter(context, RouteTemplate.projectParameter, family), family)
+        var fields = JSONObject()
+        if route.method.hasBody {
+            guard case .object(let body) = try Self.parseBody(context.body, family) else {
                 throw CkptError.parameter(family, "request body: must be a JSON object")
             }
-            for (key, value) in fields { body[key] = value }
-            request = .object(body)
-        } else {
-            request = .object(JSONObject(fields))
+            fields = body
         }
+        for key in route.requestParameters { fields[key] = .string(try Self.pathParameter(context, key, family)) }
+        let json = JSONValue.object(fields)
         let backends = self.backends
         let result = await pool.run { () -> Result<Reply, CkptError> in
             Result { () throws(CkptError) -> Reply in
-                try backends.withClient(project) { (client) throws(CkptError) -> Reply in try client.call(op, request) }
+                let parsed = try op.parse(json)
+                return try backends.withBackend(project) { (backend) throws(CkptError) -> Reply in
+                    try backend.perform(op, parsed)
+                }
             }
         }
-        return Self.jsonResponse(.ok, try result.get().body)
+        let reply = try result.get()
+        let status = op.successStatus ?? 200
+        if status == 204 { return Response(status: .noContent) }
+        return Self.jsonResponse(Self.status(status), text: reply.text)
     }
 
     // MARK: - Requests
@@ -143,7 +152,7 @@ package final class EmulatorServer: Sendable {
     /// (ClientConfig's rule, so a client can never send one we refuse).
     static func projectId(_ raw: String, _ family: APIFamily) throws(CkptError) -> String {
         let f = try Fields(["project_id": .string(raw)], path: "path", family: family)
-        return try ClientConfig.projectId(f)
+        return try ProjectId.read(f)
     }
 
     /// The body as JSON; an empty body is `{}`, so validation names what is
@@ -196,7 +205,12 @@ package final class EmulatorServer: Sendable {
     }
 
     static func jsonResponse(_ status: HTTPResponse.Status, _ body: JSONValue) -> Response {
-        let text = body.serialized() ?? #"{"error_code":"","error_msg":"out of memory"}"#
+        jsonResponse(status, text: body.serialized())
+    }
+
+    /// - Parameter text: compact JSON text (nil: it could not be written).
+    static func jsonResponse(_ status: HTTPResponse.Status, text: String?) -> Response {
+        let text = text ?? #"{"error_code":"","error_msg":"out of memory"}"#
         var headers = HTTPFields()
         headers[.contentType] = "application/json;charset=UTF-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
@@ -218,6 +232,9 @@ package final class EmulatorServer: Sendable {
     static func status(_ code: Int) -> HTTPResponse.Status {
         switch code {
         case 200: return .ok
+        case 202: return .accepted
+        case 204: return .noContent
+        case 501: return .notImplemented
         case 400: return .badRequest
         case 401: return .unauthorized
         case 403: return .forbidden
@@ -238,56 +255,4 @@ package final class EmulatorServer: Sendable {
     /// API Gateway's answer for a path or method it does not serve.
     static let unknownRoute = CkptError(.notFound, httpStatus: 404, code: "APIGW.0101",
                                         "The API does not exist or has not been published in the environment")
-}
-
-/// The per-request context: Hummingbird's, plus the request id and the body.
-struct ServeContext: RequestContext {
-    var coreContext: CoreRequestContextStorage
-    let requestId: String
-    var body: [UInt8] = []
-
-    init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        requestId = EmulatorServer.newRequestId()
-    }
-}
-
-/// Runs around every route and the not-found responder: reads the body,
-/// authenticates, turns every failure into the service error body, and
-/// stamps `X-Request-Id` on every response.
-struct ServeMiddleware: RouterMiddleware {
-    typealias Context = ServeContext
-    let server: EmulatorServer
-
-    func handle(_ request: Request, context: ServeContext,
-                next: (Request, ServeContext) async throws -> Response) async throws -> Response
-    {
-        let family: APIFamily = request.uri.path.hasPrefix("/v1/") ? .csbs : .cbr
-        var response: Response
-        do {
-            var context = context
-            context.body = try await EmulatorServer.readBody(request, family: family)
-            try server.authenticate(request, body: context.body)
-            response = try await next(request, context)
-        } catch let e as CkptError {
-            response = EmulatorServer.errorResponse(e, requestId: context.requestId)
-        } catch let e as any HTTPResponseError {
-            let failure: CkptError
-            switch e.status.code {
-            case 404, 405: failure = EmulatorServer.unknownRoute
-            case 413: failure = .parameter(family, "request body: larger than \(Limits.maxRequestBytes) bytes")
-            default: failure = CkptError(ErrorClass(httpStatus: e.status.code), httpStatus: e.status.code,
-                                         code: "", "HTTP \(e.status.code)")
-            }
-            response = EmulatorServer.errorResponse(failure, requestId: context.requestId)
-        } catch {
-            response = EmulatorServer.errorResponse(.internalError("the request failed"), requestId: context.requestId)
-        }
-        if let name = ServeMiddleware.requestIdName { response.headers[name] = context.requestId }
-        // Method, path, status and id only: never a header or a body.
-        context.logger.debug("\(request.method.rawValue) \(request.uri.path) -> \(response.status.code) [\(context.requestId)]")
-        return response
-    }
-
-    static let requestIdName = HTTPFields.Element.Name("X-Request-Id")
 }

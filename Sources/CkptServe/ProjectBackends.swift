@@ -1,4 +1,3 @@
-import CkptClient
 import CkptCore
 import CkptEmbedded
 
@@ -15,7 +14,7 @@ final class ProjectBackends: @unchecked Sendable {
     let maxCached: Int
     private let lock = Lock()
     // Guarded by `lock`.
-    private var clients: [String: Client] = [:]
+    private var backends: [String: EmbeddedBackend] = [:]
     private var closed = false
 
     init(storePath: String, maxCached: Int = 64) {
@@ -23,14 +22,13 @@ final class ProjectBackends: @unchecked Sendable {
         self.maxCached = maxCached
     }
 
-    /// Runs `body` with the client of `project` (blocking: call it off the
+    /// Runs `body` with the backend of `project` (blocking: call it off the
     /// event loops).
-    func withClient<T>(_ project: String, _ body: (Client) throws(CkptError) -> T) throws(CkptError) -> T {
-        if let cached = try cachedClient(project) { return try body(cached) }
+    func withBackend<T>(_ project: String, _ body: (EmbeddedBackend) throws(CkptError) -> T) throws(CkptError) -> T {
+        if let cached = try cachedBackend(project) { return try body(cached) }
         // Opened outside the lock: opening may wait for another process's
         // write lock, and other projects must not wait for that.
-        let opened = Client(backend: try EmbeddedBackend(
-            EmbeddedConfig(path: storePath, projectId: project, fullDurability: true)))
+        let opened = try EmbeddedBackend(EmbeddedConfig(path: storePath, projectId: project, fullDurability: true))
         switch place(opened, project) {
         case .kept:
             return try body(opened)
@@ -52,38 +50,38 @@ final class ProjectBackends: @unchecked Sendable {
         /// The cache is full: this request only.
         case temporary
         /// Another request cached one first: use that one.
-        case raced(Client)
+        case raced(EmbeddedBackend)
         case closed
     }
 
-    private func place(_ opened: Client, _ project: String) -> Placement {
+    private func place(_ opened: EmbeddedBackend, _ project: String) -> Placement {
         lock.withLock { () -> Placement in
             if closed { return .closed }
-            if let other = clients[project] { return .raced(other) }
-            guard clients.count < maxCached else { return .temporary }
-            clients[project] = opened
+            if let other = backends[project] { return .raced(other) }
+            guard backends.count < maxCached else { return .temporary }
+            backends[project] = opened
             return .kept
         }
     }
 
-    private func cachedClient(_ project: String) throws(CkptError) -> Client? {
-        try lock.withLock { () throws(CkptError) -> Client? in
+    private func cachedBackend(_ project: String) throws(CkptError) -> EmbeddedBackend? {
+        try lock.withLock { () throws(CkptError) -> EmbeddedBackend? in
             guard !closed else { throw .internalError("the server is shutting down") }
-            return clients[project]
+            return backends[project]
         }
     }
 
     /// Opens (and closes) the store once, so a bad path fails at start-up.
     func check() throws(CkptError) {
-        try withClient(ClientConfig.defaultProjectId) { (_: Client) throws(CkptError) in }
+        try withBackend(ProjectId.defaultId) { (_: EmbeddedBackend) throws(CkptError) in }
     }
 
     /// Closes every connection; later requests fail.
     func closeAll() {
-        let all = lock.withLock { () -> [Client] in
+        let all = lock.withLock { () -> [EmbeddedBackend] in
             closed = true
-            defer { clients.removeAll() }
-            return Array(clients.values)
+            defer { backends.removeAll() }
+            return Array(backends.values)
         }
         for c in all { c.close() }
     }

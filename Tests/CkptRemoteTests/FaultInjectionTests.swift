@@ -1,5 +1,6 @@
 import CkptCore
 import CkptRemote
+import CkptWire
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import CkptCore
 import CkptRemote
+import CkptWire
 import Foundation
 
 /// The Python fault-injection server (Fixtures/fault_server.py), started once

@@ -1,5 +1,6 @@
 import CkptCore
 import CkptRemote
+import CkptWire
 import Testing
 #if canImport(Glibc)
 import Glibc

@@ -1,12 +1,13 @@
 import CkptCore
 import CkptRemote
+import CkptWire
 import Testing
 
 @Suite("Service error bodies")
 struct ServiceErrorBodyTests {
     private func error(_ status: Int, _ body: String, requestId: String? = "rid") -> CkptError {
         ServiceErrorBody.error(status: status, body: Array(body.utf8), requestId: requestId) {
-            RemoteBackend.redact($0, ["TOPSECRET"])
+            Redaction.redact($0, ["TOPSECRET"])
         }
     }
 

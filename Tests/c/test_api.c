@@ -295,6 +295,14 @@ static void test_version(void) {
     snprintf(want, sizeof want, "%d.%d.%d", CKPT_VERSION_MAJOR, CKPT_VERSION_MINOR, CKPT_VERSION_PATCH);
     CHECK(h_streq(v, want), "ckpt_version() %s != macros %s", h_str(v), want);
     CHECK(ckpt_version() == v, "ckpt_version() is not static");
+    /* 1.1: the number, as the header computes it from the same macros. */
+    CHECK(ckpt_version_number() == CKPT_VERSION_NUMBER, "ckpt_version_number() %d != CKPT_VERSION_NUMBER %d",
+          ckpt_version_number(), CKPT_VERSION_NUMBER);
+    CHECK(CKPT_VERSION_NUMBER == CKPT_VERSION_MAJOR * 10000 + CKPT_VERSION_MINOR * 100 + CKPT_VERSION_PATCH,
+          "CKPT_VERSION_NUMBER is not MAJOR*10000 + MINOR*100 + PATCH");
+#if CKPT_VERSION_NUMBER < 10100
+#error "this test suite covers libckpt 1.1"
+#endif
 }
 
 static void test_strerror(void) {

@@ -170,7 +170,7 @@ run_tsan() {
 }
 
 run_valgrind() {
-  local so=build/lib/libckpt.so.1.0.0 scratch=.build-valgrind
+  local so=build/lib/libckpt.so.1 scratch=.build-valgrind
   if [ ! -f "$so" ]; then fail valgrind "no $so: run make lib first"; return; fi
   mkdir -p "$scratch"
   # As `make test-valgrind`: the library without debug info (valgrind reads

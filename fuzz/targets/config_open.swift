@@ -14,6 +14,7 @@
 //   - no secret (the values of "token", "sk", "security_token" that contain
 //     S3CR3T) appears in an error message.
 import CJansson
+import CCkptABI
 import Ckpt
 #if canImport(Glibc)
 import Glibc

@@ -15,6 +15,7 @@
 //   - it is compact: scanning it again gives the same text.
 import CkptCore
 import CkptRemote
+import CkptWire
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -25,6 +25,7 @@
 //     one that the response did not itself hold (see Support.leaksSecret);
 //   - request_id, when present, is 1-256 bytes without control characters.
 import CJansson
+import CCkptABI
 import Ckpt
 #if canImport(Glibc)
 import Glibc

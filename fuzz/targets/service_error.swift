@@ -7,7 +7,7 @@
 //
 // Exercised: ServiceErrorBody.error(status:body:requestId:redact:) (what
 // RemoteBackend.call does with every non-2xx response), parse/parseOrExplain,
-// excerpt, and the redaction RemoteBackend applies (RemoteBackend.redact).
+// excerpt, and the redaction RemoteBackend applies (Redaction.redact).
 // The 2xx mapping (RemoteBackend.reply) and the header parser
 // (ResponseSink.header) are private to CkptRemote; the remote_response target
 // reaches them through a loopback server.
@@ -26,6 +26,7 @@
 import CJansson
 import CkptCore
 import CkptRemote
+import CkptWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,7 +38,7 @@ let secrets = [
     "gQpJRjxjZXJ0aWZpY2F0ZT4KICA8L2NlcnRpZmljYXRlPgo",
 ]
 let secretBytes = secrets.map { Array($0.utf8) }
-let redact = { (text: String) in RemoteBackend.redact(text, secrets) }
+let redact = { (text: String) in Redaction.redact(text, secrets) }
 
 func checkMessage(_ message: String, body: [UInt8], limit: Int, context: String) {
     let bytes = Array(message.utf8)

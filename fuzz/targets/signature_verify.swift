@@ -22,6 +22,7 @@
 //     and body: verify and sign agree.
 import CkptCore
 import CkptRemote
+import CkptWire
 #if canImport(Glibc)
 import Glibc
 #endif

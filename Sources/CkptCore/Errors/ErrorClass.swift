@@ -30,11 +30,6 @@ package enum ErrorClass: Int32, Sendable, CaseIterable {
         }
     }
 
-    package init?(name: String) {
-        guard let c = ErrorClass.allCases.first(where: { $0.name == name }) else { return nil }
-        self = c
-    }
-
     /// The class an HTTP status implies when the body names no known code.
     package init(httpStatus: Int) {
         switch httpStatus {

@@ -3,41 +3,6 @@ import CJansson
 import Glibc
 #endif
 
-/// Limits on what crosses the boundary.  They match the CKPT_MAX_* macros
-/// of include/ckpt.h.
-package enum Limits {
-    package static let maxRequestBytes = 1024 * 1024
-    package static let maxDepth = 32
-    package static let maxNodes = 100_000
-    package static let maxNameLength = 64
-    package static let maxDescriptionLength = 255
-    package static let maxResources = 256
-}
-
-/// Why a JSON document was refused.  The caller turns it into a 9900.
-package struct JSONInputError: Error, Sendable {
-    package var message: String
-    /// How much of `message` holds no excerpt of the input.  (One String,
-    /// not two: the debug build leaked a caught typed-throws error with two
-    /// String members, which ASan's leak check found.)
-    private var excerptFreeBytes: Int
-
-    package init(message: String, messageWithoutExcerpt: String? = nil) {
-        self.message = message
-        excerptFreeBytes = messageWithoutExcerpt.map { $0.utf8.count } ?? message.utf8.count
-    }
-
-    /// The message without any excerpt of the input (jansson quotes up to 20
-    /// bytes "near" an error): what may be shown of a text that could hold
-    /// a secret, such as a service's answer.
-    package var messageWithoutExcerpt: String {
-        String(decoding: message.utf8.prefix(excerptFreeBytes), as: UTF8.self)
-    }
-}
-
-/// The library's version, as ckpt.h's CKPT_VERSION_STRING.
-package let libraryVersion = "1.0.0"
-
 extension JSONValue {
     /// Copies a borrowed jansson value, enforcing depth, size and UTF-8 rules.
     /// The walk is bounded by `Limits.maxDepth`, so a cyclic value built by a

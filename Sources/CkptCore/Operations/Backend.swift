@@ -1,71 +1,21 @@
-/// What one call returns: the documented response body, and the service's
-/// request id where there was one (the X-Request-Id of a remote call).
-///
-/// A backend that already holds the body as compact JSON text (a stored
-/// document, a service's answer) hands the text over as it is: the text API
-/// returns it without a parse and a re-serialisation, and the value is only
-/// built when someone reads `body`.
-package struct Reply: Sendable, Equatable {
-    private enum Payload: Sendable, Equatable {
-        case value(JSONValue)
-        /// Compact JSON text of an object, already checked by its producer.
-        case text(String)
-    }
-
-    private var payload: Payload
-    package var requestId: String?
-
-    package init(_ body: JSONValue, requestId: String? = nil) {
-        payload = .value(body)
-        self.requestId = requestId
-    }
-
-    /// - Parameter text: compact JSON text the caller has produced or
-    ///   validated (a document the store wrote, a checked service answer).
-    package init(text: String, requestId: String? = nil) {
-        payload = .text(text)
-        self.requestId = requestId
-    }
-
-    /// The body as a value (parsed on demand from text).
-    package var body: JSONValue {
-        switch payload {
-        case .value(let v): return v
-        case .text(let t): return (try? JSONValue.parse(t)) ?? [:]
-        }
-    }
-
-    /// The body as compact JSON text, or nil if it could not be written.
-    package var text: String? {
-        switch payload {
-        case .value(let v): return v.serialized()
-        case .text(let t): return t
-        }
-    }
-
-    /// The text the producer handed over, if it did.
-    package var passthroughText: String? {
-        if case .text(let t) = payload { return t }
-        return nil
-    }
+/// Which backend a client runs on.
+package enum BackendKind: String, Sendable, CaseIterable {
+    case embedded
+    case remote
 }
 
 /// A checkpoint service: the embedded SQLite one, or the real one over HTTPS.
-/// Requests arrive validated; the same request gives the same response
-/// JSON from either.  Implementations are safe to call from many threads.
+/// Requests arrive parsed and checked; the same request gives the same
+/// response JSON from either.  Implementations are safe to call from many
+/// threads.
 package protocol Backend: AnyObject, Sendable {
-    func createVault(_ request: VaultCreateRequest) throws(CkptError) -> Reply
-    func getVault(id: String) throws(CkptError) -> Reply
-    func createPolicy(_ request: PolicyCreateRequest) throws(CkptError) -> Reply
-    func getPolicy(id: String) throws(CkptError) -> Reply
-    func createCheckpoint(_ request: CheckpointCreateRequest) throws(CkptError) -> Reply
-    func getCheckpoint(id: String) throws(CkptError) -> Reply
-    func executePolicy(_ request: PolicyExecuteRequest) throws(CkptError) -> Reply
-    func getPolicyCheckpoint(providerId: String, id: String) throws(CkptError) -> Reply
-    /// Local test control (embedded only).
-    func setVaultStatus(_ request: SetStatusRequest) throws(CkptError) -> Reply
-    /// Local test control (embedded only), like Karbor's reset-state.
-    func setCheckpointStatus(_ request: SetStatusRequest) throws(CkptError) -> Reply
+    var kind: BackendKind { get }
+
+    /// Performs one operation of the table (of kind `service`, or `local` on
+    /// the embedded backend).
+    /// - Parameter request: what `operation.parse` returned.
+    func perform(_ operation: Operation, _ request: any OperationRequest) throws(CkptError) -> Reply
+
     /// Releases connections; later calls fail.
     func close()
 }

@@ -80,6 +80,15 @@ package struct Fields: Sendable {
         return s
     }
 
+    /// One of the cases of `E`, by raw value.
+    package func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, required: Bool = false,
+                                                                 _ type: E.Type) throws(CkptError) -> E?
+        where E.RawValue == String
+    {
+        guard let s = try enumeration(key, required: required, E.allCases.map(\.rawValue)) else { return nil }
+        return E(rawValue: s)
+    }
+
     /// A UUID (any case), returned in lower case.
     package func uuid(_ key: String, required: Bool = false) throws(CkptError) -> String? {
         guard let s = try typed(key, required, "string", \.stringValue) else { return nil }
@@ -123,36 +132,5 @@ package struct Fields: Sendable {
             out.append(try Fields(item, path: name("\(key)[\(i)]"), family: family))
         }
         return out
-    }
-}
-
-/// At most `n` Unicode scalars of caller text, for echoing in a message: a
-/// Character can be any number of scalars, so `prefix` on a String is no bound.
-package func clipped(_ s: String, _ n: Int = 64) -> String {
-    var out = String.UnicodeScalarView()
-    out.append(contentsOf: s.unicodeScalars.prefix(n))
-    return String(out)
-}
-
-/// UUID text, 8-4-4-4-12 hex digits.
-package enum UUIDText {
-    package static func normalized(_ s: String) -> String? {
-        let u = Array(s.utf8)
-        guard u.count == 36 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(36)
-        for (i, c) in u.enumerated() {
-            if i == 8 || i == 13 || i == 18 || i == 23 {
-                guard c == UInt8(ascii: "-") else { return nil }
-                out.append(c)
-            } else if (c >= 48 && c <= 57) || (c >= 97 && c <= 102) {
-                out.append(c)
-            } else if c >= 65 && c <= 70 {
-                out.append(c + 32)
-            } else {
-                return nil
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -17,7 +17,7 @@ its major version is not this binding's.
 
 from ._version import __version__
 from ._ffi import library_path, library_version, strerror
-from .client import CSBS_PROVIDER_ID, Client
+from .client import CSBS_PROVIDER_ID, OPERATIONS, Client
 from .errors import (
     AuthError,
     ConflictError,
@@ -39,6 +39,7 @@ __all__ = [
     "library_version",
     "strerror",
     "CSBS_PROVIDER_ID",
+    "OPERATIONS",
     "Client",
     "Error",
     "InvalidRequestError",

@@ -18,7 +18,24 @@ from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional, U
 from . import _ffi
 from .errors import ConflictError, InvalidRequestError, TimeoutError
 
-__all__ = ["Client", "CSBS_PROVIDER_ID", "Id", "Resource", "ProgressCallback"]
+__all__ = ["Client", "CSBS_PROVIDER_ID", "OPERATIONS", "Id", "Resource", "ProgressCallback"]
+
+#: Every operation of libckpt's operation table, with the :class:`Client`
+#: method that runs it (:meth:`Client.call` runs any of them by name).  A
+#: test checks this against the library's table (``ckpt operations``).
+OPERATIONS: Mapping[str, str] = {
+    "vault.create": "create_vault",
+    "vault.get": "get_vault",
+    "policy.create": "create_policy",
+    "policy.get": "get_policy",
+    "checkpoint.create": "create_checkpoint",
+    "checkpoint.get": "get_checkpoint",
+    "checkpoint.wait": "wait_checkpoint",
+    "policy.execute": "execute_policy",
+    "policy.checkpoint_get": "get_policy_checkpoint",
+    "local.vault.set_status": "set_vault_status",
+    "local.checkpoint.set_status": "set_checkpoint_status",
+}
 
 #: The CSBS provider id, the default ``provider_id`` of the v1 operations
 #: (``CKPT_CSBS_PROVIDER_ID``).

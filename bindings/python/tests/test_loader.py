@@ -6,6 +6,7 @@ once, at import.  The fake library (fake_libckpt.c) needs a C compiler.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -102,9 +103,20 @@ def test_missing_symbol(tmp_path: Path) -> None:
     assert "does not export ckpt_" in p.stdout
 
 
+def copy_package(tree: Path) -> None:
+    """The package as setup.py installs it: its modules plus the
+    ``_build_version.py`` that carries the header's version."""
+    shutil.copytree(support.PACKAGE_ROOT / "ckpt", tree / "ckpt", ignore=shutil.ignore_patterns("__pycache__"))
+    spec = importlib.util.spec_from_file_location("_ckpt_version", support.PACKAGE_ROOT / "ckpt" / "_version.py")
+    reader = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reader)  # type: ignore[union-attr]
+    version = reader.header_version(str(support.PACKAGE_ROOT.parents[1] / "include" / "ckpt.h"))
+    (tree / "ckpt" / "_build_version.py").write_text(f'__version__ = "{version}"\n')
+
+
 def test_packaged_library_is_found(tmp_path: Path, fake: Path) -> None:
     tree = tmp_path / "site"
-    shutil.copytree(support.PACKAGE_ROOT / "ckpt", tree / "ckpt", ignore=shutil.ignore_patterns("__pycache__"))
+    copy_package(tree)
     shutil.copy(fake, tree / "ckpt" / "libckpt.so.1")
     p = run(IMPORT_ERROR, {}, tmp_path, pythonpath=tree)
     assert p.stdout.strip() == f"LOADED {tree / 'ckpt' / 'libckpt.so.1'}", p.stdout + p.stderr
@@ -112,7 +124,7 @@ def test_packaged_library_is_found(tmp_path: Path, fake: Path) -> None:
 
 def test_env_takes_precedence_over_packaged(tmp_path: Path, fake: Path) -> None:
     tree = tmp_path / "site"
-    shutil.copytree(support.PACKAGE_ROOT / "ckpt", tree / "ckpt", ignore=shutil.ignore_patterns("__pycache__"))
+    copy_package(tree)
     shutil.copy(fake, tree / "ckpt" / "libckpt.so.1")
     other = tmp_path / "other.so"
     shutil.copy(fake, other)

@@ -96,4 +96,17 @@ package enum PercentEncoding {
         }
         return out
     }
+
+    /// The query string of decoded `(name, value)` pairs, each part encoded,
+    /// in the order given (the signature sorts its own copy).
+    package static func queryString(_ pairs: [(name: String, value: String)]) -> String {
+        var out: [UInt8] = []
+        for (i, pair) in pairs.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: "&")) }
+            append(pair.name.utf8, to: &out)
+            out.append(UInt8(ascii: "="))
+            append(pair.value.utf8, to: &out)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }

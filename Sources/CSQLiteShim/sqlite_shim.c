@@ -1,4 +1,4 @@
-#include "ckpt_shim.h"
+#include "ckpt_sqlite_shim.h"
 
 int ckpt_shim_bind_text(sqlite3_stmt *stmt, int index, const char *text, int length) {
     return sqlite3_bind_text(stmt, index, text, length, SQLITE_TRANSIENT);

@@ -1,0 +1,78 @@
+/// The operation table: every operation of libckpt (SPEC sections 1 and 6).
+///
+/// Adding an operation means an entry here and in `all`, its request schema,
+/// and its implementation on the embedded backend (`EmbeddedBackend+Operations`)
+/// or, for one of libckpt's own, in the client (`Client+Operations`); then
+/// its CLI command and its Python method.  The remote backend and the
+/// emulator need nothing more.
+extension Operation {
+    // MARK: CBR v3
+
+    package static let vaultCreate = Operation(
+        "vault.create", .cbr, .service(.post("/v3/{project_id}/vaults"), success: 200),
+        "Create a vault.") { (r) throws(CkptError) in try VaultCreateRequest(r) }
+
+    package static let vaultGet = Operation.byId(
+        "vault.get", .cbr, .get("/v3/{project_id}/vaults/{vault_id}"), "Show a vault.")
+
+    package static let checkpointCreate = Operation(
+        "checkpoint.create", .cbr, .service(.post("/v3/{project_id}/checkpoints"), success: 200),
+        "Back up a vault now: create a checkpoint (restore point).") { (r) throws(CkptError) in
+            try CheckpointCreateRequest(r)
+        }
+
+    package static let checkpointGet = Operation.byId(
+        "checkpoint.get", .cbr, .get("/v3/{project_id}/checkpoints/{checkpoint_id}"), "Show a checkpoint.")
+
+    // MARK: CSBS v1
+
+    package static let policyCreate = Operation(
+        "policy.create", .csbs, .service(.post("/v1/{project_id}/policies"), success: 200),
+        "Create a CSBS backup policy.") { (r) throws(CkptError) in try PolicyCreateRequest(r) }
+
+    package static let policyGet = Operation.byId(
+        "policy.get", .csbs, .get("/v1/{project_id}/policies/{policy_id}"), "Show a CSBS backup policy.")
+
+    package static let policyExecute = Operation(
+        "policy.execute", .csbs, .service(.post("/v1/{project_id}/providers/{provider_id}/checkpoints"), success: 200),
+        "Run a CSBS backup policy now: create a v1 checkpoint.") { (r) throws(CkptError) in
+            try PolicyExecuteRequest(r)
+        }
+
+    package static let policyCheckpointGet = Operation.byId(
+        "policy.checkpoint_get", .csbs, .get("/v1/{project_id}/providers/{provider_id}/checkpoints/{checkpoint_id}"),
+        "Show a CSBS v1 checkpoint.")
+
+    // MARK: libckpt's own, on either backend
+
+    package static let checkpointWait = Operation(
+        "checkpoint.wait", .cbr, .client,
+        "Poll a checkpoint until it reaches a status, goes to error, or the timeout passes.") { (r) throws(CkptError) in
+            try CheckpointWaitRequest(r)
+        }
+
+    // MARK: Local test controls of the embedded backend
+
+    package static let localVaultSetStatus = Operation(
+        "local.vault.set_status", .cbr, .local,
+        "Put a vault into a status (embedded backend only).") { (r) throws(CkptError) in
+            try SetStatusRequest(r, key: "vault_id", statuses: VaultStatus.allCases.map(\.rawValue))
+        }
+
+    package static let localCheckpointSetStatus = Operation(
+        "local.checkpoint.set_status", .cbr, .local,
+        "Set a checkpoint's status, like Karbor's reset-state (embedded backend only).") { (r) throws(CkptError) in
+            try SetStatusRequest(r, key: "checkpoint_id", statuses: CheckpointStatus.allCases.map(\.rawValue))
+        }
+
+    /// Every operation, in the order the documents list them.
+    package static let all: [Operation] = [
+        vaultCreate, vaultGet, policyCreate, policyGet, checkpointCreate, checkpointGet, checkpointWait,
+        policyExecute, policyCheckpointGet, localVaultSetStatus, localCheckpointSetStatus,
+    ]
+
+    /// The routes of every operation of the service.
+    package static var serviceRoutes: [(Operation, RouteTemplate)] {
+        all.compactMap { op in op.route.map { (op, $0) } }
+    }
+}

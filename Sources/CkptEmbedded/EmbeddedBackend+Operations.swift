@@ -1,0 +1,42 @@
+import CkptCore
+
+/// The embedded backend's implementation of each operation of the table:
+/// one line per operation, from the parsed request to the method that runs
+/// it.
+extension EmbeddedBackend {
+    typealias Handler = @Sendable (EmbeddedBackend, any OperationRequest) throws(CkptError) -> Reply
+
+    static let handlers: [Operation: Handler] = [
+        .vaultCreate: handler { (b, r: VaultCreateRequest) throws(CkptError) in try b.createVault(r) },
+        .vaultGet: handler { (b, r: IdRequest) throws(CkptError) in try b.getVault(id: r.id) },
+        .policyCreate: handler { (b, r: PolicyCreateRequest) throws(CkptError) in try b.createPolicy(r) },
+        .policyGet: handler { (b, r: IdRequest) throws(CkptError) in try b.getPolicy(id: r.id) },
+        .checkpointCreate: handler { (b, r: CheckpointCreateRequest) throws(CkptError) in try b.createCheckpoint(r) },
+        .checkpointGet: handler { (b, r: IdRequest) throws(CkptError) in try b.getCheckpoint(id: r.id) },
+        .policyExecute: handler { (b, r: PolicyExecuteRequest) throws(CkptError) in try b.executePolicy(r) },
+        .policyCheckpointGet: handler { (b, r: IdRequest) throws(CkptError) in
+            try b.getPolicyCheckpoint(providerId: r.providerId, id: r.id)
+        },
+        .localVaultSetStatus: handler { (b, r: SetStatusRequest) throws(CkptError) in try b.setVaultStatus(r) },
+        .localCheckpointSetStatus: handler { (b, r: SetStatusRequest) throws(CkptError) in try b.setCheckpointStatus(r) },
+    ]
+
+    /// A handler for requests of type `R` (what the operation's schema returns).
+    private static func handler<R: OperationRequest>(
+        _ run: @escaping @Sendable (EmbeddedBackend, R) throws(CkptError) -> Reply) -> Handler
+    {
+        { (backend, request) throws(CkptError) in
+            guard let typed = request as? R else {
+                throw .internalError("a request of type \(type(of: request)) reached the embedded handler for \(R.self)")
+            }
+            return try run(backend, typed)
+        }
+    }
+
+    package func perform(_ operation: Operation, _ request: any OperationRequest) throws(CkptError) -> Reply {
+        guard let handler = Self.handlers[operation] else {
+            throw .argument("\(operation.name) is not an operation of the embedded backend")
+        }
+        return try handler(self, request)
+    }
+}
