@@ -41,6 +41,7 @@ deps:
 	fi
 	@command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain"; exit 1; }
 	@$(PYTHON) -c 'import pytest' 2>/dev/null || $(PYTHON) -m pip install -q pytest
+	@$(PYTHON) -c 'import hypothesis' 2>/dev/null || $(PYTHON) -m pip install -q hypothesis
 
 # The version script exports exactly the functions declared in ckpt.h.
 $(EXPORTS): include/ckpt.h

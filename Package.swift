@@ -54,7 +54,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "CkptCoreTests", dependencies: ["CkptCore", "CJansson"]),
+        .testTarget(name: "CkptCoreTests", dependencies: ["CkptCore", "CkptWire", "CJansson"]),
         .testTarget(name: "CkptEmbeddedTests", dependencies: ["CkptClient", "CkptEmbedded", "CkptCore"]),
         .testTarget(name: "CkptRemoteTests", dependencies: ["CkptRemote", "CkptWire", "CkptCore"],
                     resources: [.copy("Fixtures")]),

@@ -5,6 +5,7 @@
  *   bench scale  STORE N NGET                        workload 5
  *   bench remote ENDPOINT PROJECT AK SK ID N         workload 8 (checkpoint.get over HTTP)
  *   bench prep   STORE NCHECKPOINTS                  a store for the CLI and HTTP workloads
+ *   bench backups STORE NRES NCHECKPOINTS NLIST      workload 11 (backup.list at scale)
  *
  * Each prints one JSON object on stdout.  Timed sections cover building the
  * request, the call and releasing the response; reading the new id out of a
@@ -304,6 +305,144 @@ static int cmd_scale(int argc, char **argv) {
     return 0;
 }
 
+/* ---- backups: workload 11, the lists at scale ---- */
+
+/* The bytes of the named tables and indexes (dbstat), or -1 without it. */
+static long long object_bytes(const char *path, const char *names) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    long long bytes = -1;
+    char sql[1024];
+    snprintf(sql, sizeof sql, "SELECT SUM(pgsize) FROM dbstat WHERE name IN (%s)", names);
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+        bytes = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return bytes;
+}
+
+static void resource_id(char out[37], size_t i) {
+    unsigned n = (unsigned)((i + 1) & 0xffffffffu);
+    snprintf(out, 37, "%08x-0000-4000-8000-%012x", n, n);
+}
+
+/* One list call through the text API; returns its ns.  Checks the page. */
+static uint64_t do_list(ckpt_client *c, const char *req, size_t want_at_most) {
+    char *resp = NULL, *err = NULL;
+    uint64_t t0 = now_ns();
+    int rc = ckpt_call_text(c, "backup.list", req, &resp, &err);
+    uint64_t t = now_ns() - t0;
+    if (rc != CKPT_OK) fail_text("backup.list", rc, err);
+    if (!strstr(resp, "\"count\":") || (want_at_most == 0 && strstr(resp, "\"backups\":[]")))
+        die("backup.list answered no backups", resp);
+    (void)want_at_most;
+    ckpt_free(resp);
+    return t;
+}
+
+static int cmd_backups(int argc, char **argv) {
+    if (argc != 6) die("usage", "backups STORE NRESOURCES NCHECKPOINTS NLIST");
+    const char *path = argv[2];
+    size_t nres = strtoull(argv[3], NULL, 10), ncp = strtoull(argv[4], NULL, 10), nlist = strtoull(argv[5], NULL, 10);
+    id_list ids = {0};
+    char vault_id[37] = {0};
+    int reused = 0;
+    FILE *probe = fopen(path, "rb");
+    if (probe) { /* a store this library filled before (run.py checks the library's hash) */
+        fclose(probe);
+        sqlite3 *db = NULL;
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v2(db, "SELECT id FROM checkpoints", -1, &q, NULL) != SQLITE_OK)
+            die("cannot read the existing backups store", sqlite3_errmsg(db));
+        while (sqlite3_step(q) == SQLITE_ROW) ids_push(&ids, (const char *)sqlite3_column_text(q, 0));
+        sqlite3_finalize(q);
+        if (sqlite3_prepare_v2(db, "SELECT id FROM vaults LIMIT 1", -1, &q, NULL) != SQLITE_OK ||
+            sqlite3_step(q) != SQLITE_ROW)
+            die("the existing backups store has no vault", path);
+        snprintf(vault_id, sizeof vault_id, "%s", (const char *)sqlite3_column_text(q, 0));
+        sqlite3_finalize(q);
+        sqlite3_close(db);
+        if (ids.n != ncp) die("the existing backups store has another size", path);
+        reused = 1;
+    }
+    ckpt_client *c = open_store(path, "normal");
+    double build_s = 0;
+    if (!reused) {
+        json_t *res = json_array();
+        for (size_t i = 0; i < nres; i++) {
+            char rid[37];
+            resource_id(rid, i);
+            json_array_append_new(res, json_pack("{s:s, s:s, s:s, s:i}", "id", rid, "type", "OS::Nova::Server",
+                                                 "name", "srv", "size", 0));
+        }
+        json_t *req = json_pack("{s:{s:s, s:{s:I}, s:o}}", "vault", "name", "bench-backups", "billing", "size",
+                                (json_int_t)10485760, "resources", res);
+        json_t *resp = NULL, *error = NULL;
+        int rc = ckpt_call(c, "vault.create", req, &resp, &error);
+        json_decref(req);
+        if (rc != CKPT_OK) fail_json("vault.create", rc, error);
+        snprintf(vault_id, sizeof vault_id, "%s",
+                 json_string_value(json_object_get(json_object_get(resp, "vault"), "id")));
+        json_decref(resp);
+        char create[128];
+        snprintf(create, sizeof create, "{\"checkpoint\":{\"vault_id\":\"%s\"}}", vault_id);
+        uint64_t t0 = now_ns();
+        for (size_t i = 0; i < ncp; i++) {
+            do_create(c, API_TEXT, NULL, create, &ids);
+            if ((i + 1) % 2000 == 0) fprintf(stderr, "  backups: %zu/%zu checkpoints\n", i + 1, ncp);
+        }
+        build_s = (now_ns() - t0) / 1e9;
+    }
+    uint64_t seed = 0xBACC0FFEull;
+    char req[256];
+    uint64_t *lat = malloc((nlist + 8) * sizeof *lat);
+    /* Warm the page cache, as a long-running process would have it. */
+    for (size_t i = 0; i < nlist / 10; i++) {
+        snprintf(req, sizeof req, "{\"checkpoint_id\":\"%s\"}", ids.ids[rng_next(&seed) % ids.n]);
+        do_list(c, req, 0);
+    }
+    printf("{\"backups\": %zu, \"resources\": %zu, \"checkpoints\": %zu, \"reused_store\": %s, "
+           "\"build_seconds\": %.3f, ", nres * ncp, nres, ncp, reused ? "true" : "false", build_s);
+    /* A checkpoint's backups: what Terraform reads after every create. */
+    uint64_t w0 = now_ns(), c0 = cpu_ns(), q0 = runq_wait_ns();
+    for (size_t i = 0; i < nlist; i++) {
+        snprintf(req, sizeof req, "{\"checkpoint_id\":\"%s\"}", ids.ids[rng_next(&seed) % ids.n]);
+        lat[i] = do_list(c, req, 0);
+    }
+    print_phase("by_checkpoint", lat, nlist, now_ns() - w0, cpu_ns() - c0, runq_wait_ns() - q0, 1);
+    /* The first page of 100 of the vault's backups (count: every backup of it). */
+    size_t npage = nlist / 4 ? nlist / 4 : 1;
+    snprintf(req, sizeof req, "{\"vault_id\":\"%s\",\"limit\":100}", vault_id);
+    w0 = now_ns(), c0 = cpu_ns(), q0 = runq_wait_ns();
+    for (size_t i = 0; i < npage; i++) lat[i] = do_list(c, req, 0);
+    print_phase("vault_first_page", lat, npage, now_ns() - w0, cpu_ns() - c0, runq_wait_ns() - q0, 1);
+    /* Selective filters beside the vault's (a checkpoint and a status): the
+     * count covers only the matches, whatever the vault holds. */
+    w0 = now_ns(), c0 = cpu_ns(), q0 = runq_wait_ns();
+    for (size_t i = 0; i < npage; i++) {
+        snprintf(req, sizeof req, "{\"vault_id\":\"%s\",\"checkpoint_id\":\"%s\",\"status\":\"available\",\"limit\":100}",
+                 vault_id, ids.ids[rng_next(&seed) % ids.n]);
+        lat[i] = do_list(c, req, 0);
+    }
+    print_phase("selective_filters", lat, npage, now_ns() - w0, cpu_ns() - c0, runq_wait_ns() - q0, 1);
+    ckpt_client_close(c);
+    long long bytes = store_bytes(path);
+    long long backup_bytes = object_bytes(path, "'backups', 'backups_by_id', 'backups_by_checkpoint', "
+                                                "'backups_by_vault', 'backups_by_resource', 'backups_by_project', "
+                                                "'backups_due', 'backup_counts'");
+    long long log_bytes = object_bytes(path, "'operation_logs', 'operation_logs_by_id', 'operation_logs_by_project', "
+                                             "'operation_logs_by_vault', 'operation_logs_by_resource'");
+    double n = (double)(nres * ncp);
+    printf("\"store_bytes\": %lld, \"store_bytes_per_backup\": %.1f, \"backup_bytes_per_backup\": %.1f, "
+           "\"task_bytes_per_backup\": %.1f}\n",
+           bytes, bytes / n, backup_bytes < 0 ? -1.0 : backup_bytes / n, log_bytes < 0 ? -1.0 : log_bytes / n);
+    free(lat);
+    free(ids.ids);
+    return 0;
+}
+
 /* ---- remote: workload 8, the library's HTTP client ---- */
 
 static int cmd_remote(int argc, char **argv) {
@@ -371,6 +510,7 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], "scale") == 0) return cmd_scale(argc, argv);
     if (strcmp(argv[1], "remote") == 0) return cmd_remote(argc, argv);
     if (strcmp(argv[1], "prep") == 0) return cmd_prep(argc, argv);
+    if (strcmp(argv[1], "backups") == 0) return cmd_backups(argc, argv);
     die("unknown command", argv[1]);
     return 2;
 }

@@ -485,6 +485,68 @@ def w_scale(args: argparse.Namespace) -> Dict[str, Any]:
     return out
 
 
+def w_backups(args: argparse.Namespace) -> Dict[str, Any]:
+    """backup.list at scale (issue 11): a vault of 50 resources, with 1,000
+    and with args.backups_n backups, built once (the large store is kept
+    for the next run of the same library, as workload 5's is), then measured
+    side by side, repetition by repetition, with the page cache warm:
+    a checkpoint's backups (50 a page), the first page of 100 of the
+    vault's, and a checkpoint's within the vault with a status (selective
+    filters: the count must cost what the matches cost, not the vault)."""
+    out: Dict[str, Any] = {}
+    lib_hash = file_sha256(LIB)
+    resources = 50
+    sizes = (1000, args.backups_n)
+    stores = {n: os.path.join(WORK, f"backups-{n}.db") for n in sizes}
+    for n in sizes:
+        store, stamp = stores[n], stores[n] + ".json"
+        built: Dict[str, Any] = {}
+        try:
+            with open(stamp) as f:
+                built = json.load(f)
+        except (OSError, ValueError):
+            pass
+        reuse = args.reuse_scale and os.path.exists(store) and built.get("library_sha256") == lib_hash
+        if not reuse:
+            remove_store(store)
+        log(f"  {n:,} backups ({'reusing the store this same library built' if reuse else 'building'})")
+        r = run_json([BENCH, "backups", store, str(resources), str(n // resources), "100"], timeout=7200)
+        if reuse:
+            r["build_seconds"] = built.get("build_seconds")
+        else:
+            with open(stamp, "w") as f:
+                json.dump({"library_sha256": lib_hash, "build_seconds": r["build_seconds"]}, f)
+        r["reused_store"] = reuse
+        for phase in ("by_checkpoint", "vault_first_page", "selective_filters"):
+            del r[phase]
+        out[str(n)] = r
+    phases = ("by_checkpoint", "vault_first_page", "selective_filters")
+    runs: Dict[int, Dict[str, List[Dict[str, Any]]]] = {n: {p: [] for p in phases} for n in sizes}
+    ratios: Dict[str, List[float]] = {p: [] for p in phases}
+    for rep in range(args.reps):
+        for n in (sizes if rep % 2 == 0 else sizes[::-1]):
+            log(f"  rep {rep + 1}/{args.reps}: lists at {n:,} backups")
+            warm_file(stores[n])
+            r = run_json([BENCH, "backups", stores[n], str(resources), str(n // resources), str(args.backups_lists)])
+            for p in phases:
+                runs[n][p].append(r[p])
+        for p in phases:
+            ratios[p].append(runs[sizes[1]][p][-1]["p50_us"] / runs[sizes[0]][p][-1]["p50_us"])
+    for n in sizes:
+        for p in phases:
+            out[str(n)][p] = {"p50_us": median([g["p50_us"] for g in runs[n][p]]),
+                              "p99_us": median([g["p99_us"] for g in runs[n][p]]), "runs": runs[n][p]}
+    out["p50_large_over_small"] = {p: median(ratios[p]) for p in phases}
+    for n in sizes:
+        if n == 1000 or not args.keep_scale:
+            remove_store(stores[n])
+            try:
+                os.remove(stores[n] + ".json")
+            except OSError:
+                pass
+    return out
+
+
 def w_python(args: argparse.Namespace) -> Dict[str, Any]:
     runs: Dict[str, List[Dict[str, Any]]] = {"python": [], "c_text": []}
     for rep in range(args.reps):
@@ -785,6 +847,33 @@ def table_rows(res: Dict[str, Any]) -> List[Tuple[str, str, str, str]]:
             add(f"5 building {int(res['config']['scale_n']):,} checkpoints (creates, normal)"
                 + (" [store reused]" if big.get("reused_store") else ""),
                 f"{fmt(float(big['build_seconds']), 's')} ({fmt(float(big['build_creates_per_s']), 'creates/s')})")
+    if not err("backups"):
+        b = W["backups"]
+        big_n = int(res["config"]["backups_n"])
+        small, big = b.get("1000"), b.get(str(big_n))
+        ratio = b.get("p50_large_over_small", {})
+        if small and big:
+            add("11 backup.list by checkpoint_id (50 a page) p50 / p99 at 1,000 backups",
+                f"{fmt(small['by_checkpoint']['p50_us'])} / {fmt(small['by_checkpoint']['p99_us'])} us")
+            add(f"11 the same at {big_n:,} backups",
+                f"{fmt(big['by_checkpoint']['p50_us'])} / {fmt(big['by_checkpoint']['p99_us'])} us")
+            r = ratio.get("by_checkpoint")
+            add(f"11 by checkpoint_id, p50 at {big_n:,} / at 1,000 (side by side)", fmt(r), "<= 1.5", check(r <= 1.5))
+            add(f"11 first page of 100 of one vault's backups at {big_n:,}: p50 / p99",
+                f"{fmt(big['vault_first_page']['p50_us'])} / {fmt(big['vault_first_page']['p99_us'])} us")
+            r = ratio.get("selective_filters")
+            add(f"11 vault + checkpoint + status filters: p50 at {big_n:,} / at 1,000 (count covers only the matches)",
+                f"{fmt(r)} ({fmt(big['selective_filters']['p50_us'])} vs {fmt(small['selective_filters']['p50_us'])} us)",
+                "<= 1.5", check(r <= 1.5))
+            per = float(big["backup_bytes_per_backup"])
+            add(f"11 store bytes per backup at {big_n:,} (backups and their indexes)", fmt(per, "B"), "<= 512 B",
+                check(0 < per <= 512))
+            add(f"11 beside them, per backup: its task, and the whole store (checkpoints of 50 resources included)",
+                f"{fmt(float(big['task_bytes_per_backup']), 'B')}; {fmt(float(big['store_bytes_per_backup']), 'B')}")
+            if big.get("build_seconds"):
+                add(f"11 building {big_n:,} backups ({big_n // 50:,} checkpoints of 50 resources)"
+                    + (" [store reused]" if big.get("reused_store") else ""),
+                    f"{fmt(float(big['build_seconds']), 's')} ({fmt(big_n / float(big['build_seconds']), 'backups/s')})")
     if not err("python"):
         p = W_ = W["python"]
         for phase in ("create", "get"):
@@ -882,6 +971,8 @@ def main() -> int:
     ap.add_argument("--shared-ops", type=int, default=10000, help="operations per thread in workload 4")
     ap.add_argument("--scale-n", type=int, default=1_000_000, help="checkpoints in the large scale store")
     ap.add_argument("--scale-gets", type=int, default=20000)
+    ap.add_argument("--backups-n", type=int, default=1_000_000, help="backups in the large store of workload 11")
+    ap.add_argument("--backups-lists", type=int, default=2000, help="list calls per run of workload 11")
     ap.add_argument("--no-reuse-scale", dest="reuse_scale", action="store_false",
                     help="rebuild the scale store even when this same library built it before")
     ap.add_argument("--no-keep-scale", dest="keep_scale", action="store_false",
@@ -892,7 +983,7 @@ def main() -> int:
     ap.add_argument("--http-reps", type=int, default=3)
     ap.add_argument("--cli-runs", type=int, default=30)
     ap.add_argument("--dlopen-runs", type=int, default=20)
-    ap.add_argument("--only", default="", help="comma-separated subset: crud,shared,scale,python,http,cli,library")
+    ap.add_argument("--only", default="", help="comma-separated subset: crud,shared,scale,python,http,cli,library,backups")
     ap.add_argument("--cli", default=BUILT_CLI, help="the ckpt binary for workloads 8 and 9 (default: build/bin/ckpt)")
     ap.add_argument("--output", default=os.path.join(BENCH_SRC, "results.json"))
     args = ap.parse_args()
@@ -900,6 +991,7 @@ def main() -> int:
     if args.quick:
         args.n, args.n_full, args.shared_seed, args.shared_ops = 2000, 200, 500, 2000
         args.scale_n, args.scale_gets, args.py_n_create, args.py_n_get = 20000, 5000, 1000, 2000
+        args.backups_n, args.backups_lists = 20000, 400
         args.http_n, args.http_reps, args.cli_runs = 300, 2, 20
 
     started = time.monotonic()
@@ -931,6 +1023,7 @@ def main() -> int:
         ("http", "workload 8: HTTP client vs the official SDK", w_http),
         ("cli", "workload 9: CLI wall time", w_cli),
         ("library", "workload 10: the library file", w_library),
+        ("backups", "workload 11: backup.list at scale", w_backups),
     ]
     only = {x.strip() for x in args.only.split(",") if x.strip()}
     for name, title, fn in workloads:

@@ -62,3 +62,15 @@ if ! grep -q '^    "status": "available"' <<<"$shown"; then
     exit 1
 fi
 echo "== checkpoint $checkpoint_id of vault $vault_id is available"
+
+echo "== 5. its backups (one per resource), and the task that made each"
+"$CKPT" checkpoint backups "$checkpoint_id" --pretty
+"$CKPT" task list --vault-id "$vault_id" --operation-type backup
+echo
+echo "== 6. a second backup, then retention: keep the newest one (the plan first, then --yes)"
+"$CKPT" checkpoint create --vault-id "$vault_id" --name second >/dev/null
+sleep 1.2
+"$CKPT" backup prune --vault-id "$vault_id" --keep-last 1
+"$CKPT" backup prune --vault-id "$vault_id" --keep-last 1 --yes >/dev/null
+left=$("$CKPT" backup list --vault-id "$vault_id" --status available --pretty | sed -n 's/^  "count": \([0-9]*\).*/\1/p')
+echo "== $left backup left after the prune"

@@ -121,7 +121,9 @@ def config_open():
 # byte 0 of a call_text input indexes it.  Tests/cli/test_table.py checks it.
 CALL_OPS = ["vault.create", "vault.get", "policy.create", "policy.get", "checkpoint.create", "checkpoint.get",
             "checkpoint.wait", "policy.execute", "policy.checkpoint_get", "local.vault.set_status",
-            "local.checkpoint.set_status", "bogus.operation"]
+            "local.checkpoint.set_status", "backup.list", "backup.get", "backup.update", "backup.delete",
+            "backup.restore", "operation_log.list", "operation_log.get", "backup.wait", "operation_log.wait",
+            "backup.prune", "bogus.operation"]
 
 
 def call_text():
@@ -167,10 +169,52 @@ def call_text():
          '{"checkpoint_id":"@K","provider_id":"00000000-0000-0000-0000-000000000000"}')
     seed("set_vault_status", "local.vault.set_status", '{"vault_id":"@V","status":"lock"}')
     seed("set_checkpoint_status", "local.checkpoint.set_status", '{"checkpoint_id":"@C","status":"protecting"}')
+    # The lifecycle (1.1).
+    seed("backup_list", "backup.list", '{"checkpoint_id":"@C"}')
+    seed("backup_list_filters", "backup.list",
+         '{"vault_id":"@V","status":["available","error"],"incremental":true,"limit":2,"offset":0,'
+         '"sort":"created_at:asc,name:desc","start_time":"2020-01-01T00:00:00Z","end_time":"2999-12-31T23:59:59Z",'
+         '"resource_type":"OS::Nova::Server","name":"n","image_type":"backup"}')
+    seed("backup_list_marker", "backup.list", '{"vault_id":"@V","marker":"@B","limit":1}')
+    seed("backup_list_json", "backup.list", {"status": "available", "limit": 1000}, True)
+    seed("backup_get", "backup.get", '{"backup_id":"@B"}')
+    seed("backup_get_missing", "backup.get", {"backup_id": R2})
+    seed("backup_update", "backup.update", '{"backup_id":"@B","backup":{"name":"renamed"}}')
+    seed("backup_delete", "backup.delete", '{"backup_id":"@B"}')
+    seed("backup_restore", "backup.restore",
+         '{"backup_id":"@B","restore":{"server_id":"' + R1 + '","power_on":false,'
+         '"mappings":[{"backup_id":"' + R2 + '","volume_id":"' + R1 + '"}]}}')
+    seed("backup_restore_no_target", "backup.restore", '{"backup_id":"@B","restore":{}}')
+    seed("operation_log_list", "operation_log.list",
+         '{"operation_type":"backup","status":"success","vault_id":"@V","limit":5,"sort":"updated_at:asc"}')
+    seed("operation_log_get", "operation_log.get", '{"operation_log_id":"@L"}')
+    seed("backup_wait", "backup.wait", '{"backup_id":"@B","status":"available","timeout_ms":5}')
+    seed("backup_wait_deleted", "backup.wait", '{"backup_id":"@B","status":"deleted","interval_ms":1}')
+    seed("operation_log_wait", "operation_log.wait", '{"operation_log_id":"@L","timeout_ms":5}')
+    seed("backup_prune", "backup.prune",
+         '{"vault_id":"@V","keep_last":1,"keep_daily":2,"keep_weekly":1,"keep_monthly":1,"keep_within_days":3,'
+         '"dry_run":true}')
+    seed("backup_prune_real", "backup.prune", '{"vault_id":"@V","resource_id":"' + R1 + '","keep_last":1}')
+    seed("backup_prune_no_rule", "backup.prune", '{"vault_id":"@V"}')
     seed("bogus", "bogus.operation", "{}")
     seed("deep", "vault.get", "[" * 40 + "]" * 40)
     seed("dup", "vault.get", '{"vault_id":"@V","vault_id":"@V"}')
     seed("nul_key", "vault.get", '{"vault_id\\u0000x":"@V"}')
+
+
+def list_query():
+    t = "list_query"
+    # Byte 0: 0 backup.list, 1 operation_log.list; then the query as the official SDK writes it.
+    for name, op, q in [
+        ("backups_sdk", 0, "checkpoint_id=" + R1 + "&incremental=true&limit=100&offset=0"),
+        ("backups_statuses", 0, "status=available&status=error&vault_id=" + R2 + "&sort=created_at%3Aasc"),
+        ("backups_times", 0, "start_time=2018-02-01T12%3A00%3A00Z&end_time=2018-02-02T12%3A00%3A00Z&name=a%20b"),
+        ("backups_marker", 0, "marker=" + R1 + "&limit=1000&dec=false&show_replication=false"),
+        ("backups_bad", 0, "limit=0&offset=-1&sort=size&status=gone&incremental=yes"),
+        ("logs_sdk", 1, "operation_type=backup&status=running&vault_id=" + R2 + "&limit=1000&offset=0"),
+        ("logs_repeat", 1, "status=running&status=success&provider_id=0daac4c5-6707-4851-97ba-169e36266b66"),
+    ]:
+        write(t, name, bytes([op]) + q.encode())
 
 
 def service_error():
@@ -340,7 +384,8 @@ def main():
     if os.path.exists(src) and not os.path.exists(dst):
         with open(src) as f, open(dst, "w") as g:
             g.write(f.read())
-    for target in ["config_open", "call_text", "service_error", "remote_response", "signature_verify", "json_text"]:
+    for target in ["config_open", "call_text", "service_error", "remote_response", "signature_verify", "json_text",
+                   "list_query"]:
         clear(target)
         globals()[target]()
     for target in sorted(os.listdir(CORPUS)):

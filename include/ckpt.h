@@ -30,11 +30,14 @@
  * The error object.  On failure, *error (or *error_json) receives
  *   {"code": <CKPT_E* int>, "class": "invalid" | "not_found" | "conflict" |
  *    "quota" | "auth" | "permission" | "timeout" | "network" | "remote" |
- *    "storage" | "internal",
+ *    "storage" | "internal" | "canceled",
  *    "http_status": int, "error_code": "BackupService.NNNN" | "CSBS.NNNN" | "",
  *    "error_msg": "...", "request_id": string or null}
- * plus, when checkpoint.wait ends in "error" (CKPT_ECONFLICT) or times out
- * (CKPT_ETIMEOUT), "checkpoint": the last checkpoint seen.
+ * plus, when a wait ends in failure (CKPT_ECONFLICT), times out
+ * (CKPT_ETIMEOUT) or is canceled (CKPT_ECANCELED), the object it waited on
+ * as last seen: "checkpoint", "backup" or "operation_log"; and when
+ * backup.prune could not delete everything, "prune": its result with
+ * "failed": [{"id", "error"}].
  * http_status and error_code are those of the service (or of the embedded
  * backend's emulation of it); a failure that never had an HTTP exchange
  * (storage, internal, network, a wait timeout) has http_status 0 and
@@ -114,6 +117,7 @@ extern "C" {
 #define CKPT_EREMOTE    (-9) /* the remote service failed (429, 5xx, garbage) */
 #define CKPT_ESTORAGE  (-10) /* the local store failed (I/O, corruption, path) */
 #define CKPT_EINTERNAL (-11) /* a bug in libckpt */
+#define CKPT_ECANCELED (-12) /* the caller stopped it: a wait's progress callback returned non-zero (since 1.1) */
 
 /* ==========================================================================
  * Types
@@ -226,6 +230,35 @@ void ckpt_client_close(ckpt_client *client);
  *   "policy.execute"         {"provider_id" (default CKPT_CSBS_PROVIDER_ID),
  *                            "checkpoint": {"plan_id", "parameters"}}
  *   "policy.checkpoint_get"  {"provider_id" (default), "checkpoint_id"}
+ * Since 1.1 (SPEC 6; list filters and paging are top-level members with
+ * their JSON types: "limit" 1-1000, "offset", "marker", "sort"):
+ *   "backup.list"            filters checkpoint_id, vault_id, resource_id,
+ *                            resource_name, resource_type, name, status (a
+ *                            string or an array), image_type, start_time,
+ *                            end_time, incremental -> {"backups": [...],
+ *                            "count", "offset", "limit"}
+ *   "backup.get"             {"backup_id"} -> {"backup": BackupResp}
+ *   "backup.update"          {"backup_id", "backup": {"name"}}
+ *   "backup.delete"          {"backup_id"} -> {} (the backup is "deleting",
+ *                            then gone)
+ *   "backup.restore"         {"backup_id", "restore": {"server_id",
+ *                            "volume_id", "power_on", "mappings",
+ *                            "resource_id"}} -> {"job_id"}
+ *   "operation_log.list"     filters operation_type, status, vault_id,
+ *                            vault_name, resource_id, resource_name,
+ *                            provider_id, start_time, end_time ->
+ *                            {"operation_logs": [...], "count", ...}
+ *   "operation_log.get"      {"operation_log_id"}
+ *   "backup.wait"            {"backup_id", "status" (default "available";
+ *                            "deleted": until it is gone), "timeout_ms",
+ *                            "interval_ms"} -> {"backup": ...}
+ *   "operation_log.wait"     {"operation_log_id", "timeout_ms",
+ *                            "interval_ms"} -> {"operation_log": ...}
+ *   "backup.prune"           {"vault_id", "resource_id"?, "keep_last"?,
+ *                            "keep_daily"?, "keep_weekly"?, "keep_monthly"?,
+ *                            "keep_within_days"?, "dry_run"?} -> {"keep":
+ *                            [{"id", "resource_id", "created_at",
+ *                            "reasons"}], "remove": [ids], "dry_run"}
  * Local test controls (embedded backend only):
  *   "local.vault.set_status"      {"vault_id", "status"}
  *   "local.checkpoint.set_status" {"checkpoint_id", "status"}
@@ -311,6 +344,104 @@ int ckpt_checkpoint_wait(ckpt_client *client, const char *checkpoint_id, const c
  */
 int ckpt_policy_execute(ckpt_client *client, const char *plan_id, const json_t *parameters,
                         json_t **response, json_t **error);
+
+/* ==========================================================================
+ * The lifecycle (since 1.1): backups, tasks, restore, retention
+ * ========================================================================== */
+
+/**
+ * The progress callback of a wait: called on the waiting thread after every
+ * poll with the object polled (borrowed: valid only during the call; do not
+ * keep it or decref it) and the milliseconds since the wait began.  Return
+ * 0 to go on waiting, non-zero to stop: the wait then fails with
+ * CKPT_ECANCELED, its error object carrying the object as last seen.
+ * Do not call the library on the same client from the callback.
+ */
+typedef int (*ckpt_progress_fn)(const json_t *subject, long long elapsed_ms, void *user);
+
+/**
+ * ckpt_checkpoint_wait() with a progress callback (since 1.1).
+ * @param progress  called with the checkpoint object after every poll; NULL
+ *                  for none (then it is ckpt_checkpoint_wait()).
+ * @param user      passed to progress as it is.
+ * @return as ckpt_checkpoint_wait(), or CKPT_ECANCELED when progress
+ *         returned non-zero.
+ */
+int ckpt_checkpoint_wait_ex(ckpt_client *client, const char *checkpoint_id, const char *status,
+                            long long timeout_ms, ckpt_progress_fn progress, void *user,
+                            json_t **response, json_t **error);
+
+/**
+ * backup.list: one page of the project's backups (since 1.1).
+ * @param filters   borrowed object of filters and paging (the request of
+ *                  "backup.list"), or NULL for the first page of all.
+ * @param response  receives {"backups": [BackupResp], "count", "offset",
+ *                  "limit"} (new); "count" is the total of matches.
+ * @return CKPT_OK, CKPT_EINVAL (a bad filter, limit, offset, sort, marker or
+ *         time), or a class of the remote backend.
+ */
+int ckpt_backup_list(ckpt_client *client, const json_t *filters, json_t **response, json_t **error);
+
+/**
+ * backup.get: one backup (since 1.1).
+ * @param backup_id  NULL is CKPT_EINVAL.
+ * @param response   receives {"backup": BackupResp} (new).
+ * @return CKPT_OK, CKPT_EINVAL, CKPT_ENOTFOUND (404 BackupService.6200).
+ */
+int ckpt_backup_get(ckpt_client *client, const char *backup_id, json_t **response, json_t **error);
+
+/**
+ * backup.delete: start deleting a backup (since 1.1).  It is "deleting"
+ * until done, then gone (backup.get answers CKPT_ENOTFOUND); wait with
+ * backup.wait and status "deleted".  There is no response.
+ * @return CKPT_OK, CKPT_EINVAL, CKPT_ENOTFOUND (6200), CKPT_ECONFLICT (6203:
+ *         the backup is being made; 6216: it is being restored).
+ */
+int ckpt_backup_delete(ckpt_client *client, const char *backup_id, json_t **error);
+
+/**
+ * backup.restore: start restoring a backup (since 1.1).
+ * @param restore   borrowed object {"server_id", "volume_id", "power_on",
+ *                  "mappings", "resource_id"} (ids are UUIDs); a server
+ *                  backup needs server_id (or resource_id), a volume backup
+ *                  volume_id (or resource_id).
+ *                  NULL is CKPT_EINVAL.
+ * @param response  receives {"job_id": the restore task's id} (new); wait
+ *                  for it with ckpt_operation_log_wait().
+ * @return CKPT_OK, CKPT_EINVAL, CKPT_ENOTFOUND (6200), CKPT_ECONFLICT (2005:
+ *         the backup is not available; 6202: its vault is not).
+ */
+int ckpt_backup_restore(ckpt_client *client, const char *backup_id, const json_t *restore,
+                        json_t **response, json_t **error);
+
+/**
+ * operation_log.wait: poll a task until it ends (since 1.1).
+ * @param timeout_ms  0 to 86400000 milliseconds.
+ * @param response    receives {"operation_log": ...} once it is "success"
+ *                    (new).
+ * @return CKPT_OK, CKPT_ECONFLICT (it ended "failed", "timeout" or
+ *         "skipped"; the error object carries it), CKPT_ETIMEOUT,
+ *         CKPT_ENOTFOUND (6500), CKPT_EINVAL.
+ */
+int ckpt_operation_log_wait(ckpt_client *client, const char *operation_log_id, long long timeout_ms,
+                            json_t **response, json_t **error);
+
+/**
+ * backup.prune: delete a vault's old backups by keep rules, in the manner
+ * of restic forget (since 1.1).  Each resource's available backups are
+ * judged apart; a backup kept by any rule is kept.
+ * @param request   borrowed object {"vault_id", "resource_id"?,
+ *                  "keep_last"?, "keep_daily"?, "keep_weekly"?,
+ *                  "keep_monthly"?, "keep_within_days"?, "dry_run"?}; with
+ *                  no keep rule it is CKPT_EINVAL and nothing is deleted.
+ * @param response  receives {"keep": [{"id", "resource_id", "created_at",
+ *                  "reasons"}], "remove": [ids], "dry_run"} (new).
+ * @return CKPT_OK, CKPT_EINVAL, CKPT_ENOTFOUND (404 BackupService.6105:
+ *         no such vault), or the class of the first delete that failed (the
+ *         others are still tried; the error object's "prune" holds the
+ *         result).
+ */
+int ckpt_backup_prune(ckpt_client *client, const json_t *request, json_t **response, json_t **error);
 
 #ifdef __cplusplus
 }

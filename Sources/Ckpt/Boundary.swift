@@ -1,3 +1,4 @@
+import CCkptABI
 import CJansson
 import CkptClient
 import CkptCore
@@ -103,6 +104,20 @@ enum Boundary {
             return try JSONValue(borrowing: p)
         } catch {
             throw .parameter(family, "\(what): \(error.message)")
+        }
+    }
+
+    /// A wait's progress closure over a C callback: the object polled
+    /// (`body[member]`) as a borrowed json_t for the call; non-zero stops
+    /// the wait.  A NULL callback never stops it.
+    static func progress(_ fn: ckpt_progress_fn?, _ user: UnsafeMutableRawPointer?,
+                         member: String) -> Client.Progress
+    {
+        guard let fn else { return { _, _ in true } }
+        return { body, elapsedMs in
+            guard let subject = (body[member] ?? .null).makeJansson() else { return true }
+            defer { json_decref(subject) }
+            return fn(subject, elapsedMs, user) == 0
         }
     }
 

@@ -34,6 +34,7 @@ import Glibc
     case .remote?: s = "remote"
     case .storage?: s = "storage"
     case .internal?: s = "internal"
+    case .canceled?: s = "canceled"
     }
     return UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
 }
@@ -197,5 +198,98 @@ import Glibc
         } ?? [:]
         let body: JSONValue = ["checkpoint": ["plan_id": .string(plan), "parameters": params]]
         out.pointee = try Boundary.jansson(c.call(.policyExecute, body))
+    }
+}
+
+// MARK: - The lifecycle (1.1)
+
+@c @implementation public func ckpt_checkpoint_wait_ex(_ client: OpaquePointer?, _ checkpointId: UnsafePointer<CChar>?,
+                                                       _ status: UnsafePointer<CChar>?, _ timeoutMs: Int64,
+                                                       _ progress: ckpt_progress_fn?, _ user: UnsafeMutableRawPointer?,
+                                                       _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                                                       _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, out) = try Boundary.typedArguments(client, response)
+        var body: JSONObject = [
+            "checkpoint_id": .string(try Boundary.string(checkpointId, what: "checkpoint_id")),
+            "timeout_ms": .int(timeoutMs),
+        ]
+        if let status { body["status"] = .string(try Boundary.string(status, what: "status")) }
+        let request = try CheckpointWaitRequest(.object(body))
+        let reply = try c.wait(request, progress: Boundary.progress(progress, user, member: "checkpoint"))
+        out.pointee = try Boundary.jansson(reply)
+    }
+}
+
+@c @implementation public func ckpt_backup_list(_ client: OpaquePointer?, _ filters: UnsafePointer<json_t>?,
+                                                _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                                                _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, out) = try Boundary.typedArguments(client, response)
+        let request = try filters.map { (f) throws(CkptError) in try Boundary.value(f, what: "filters") } ?? [:]
+        if request.objectValue == nil { throw .argument("filters: expected object, got \(request.typeName)") }
+        out.pointee = try Boundary.jansson(c.call(.backupList, request))
+    }
+}
+
+@c @implementation public func ckpt_backup_get(_ client: OpaquePointer?, _ backupId: UnsafePointer<CChar>?,
+                                               _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                                               _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, out) = try Boundary.typedArguments(client, response)
+        let id = try Boundary.string(backupId, what: "backup_id")
+        out.pointee = try Boundary.jansson(c.call(.backupGet, ["backup_id": .string(id)]))
+    }
+}
+
+@c @implementation public func ckpt_backup_delete(_ client: OpaquePointer?, _ backupId: UnsafePointer<CChar>?,
+                                                  _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: Optional<UnsafeMutablePointer<OpaquePointer?>>.none) {
+        () throws(CkptError) in
+        guard let client else { throw .argument("client: must not be NULL") }
+        let id = try Boundary.string(backupId, what: "backup_id")
+        _ = try Handle.client(client).call(.backupDelete, ["backup_id": .string(id)])
+    }
+}
+
+@c @implementation public func ckpt_backup_restore(_ client: OpaquePointer?, _ backupId: UnsafePointer<CChar>?,
+                                                   _ restore: UnsafePointer<json_t>?,
+                                                   _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                                                   _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, out) = try Boundary.typedArguments(client, response)
+        let id = try Boundary.string(backupId, what: "backup_id")
+        guard let restore else { throw .argument("restore: must not be NULL") }
+        let body = try Boundary.value(restore, what: "restore")
+        out.pointee = try Boundary.jansson(c.call(.backupRestore, ["backup_id": .string(id), "restore": body]))
+    }
+}
+
+@c @implementation public func ckpt_operation_log_wait(_ client: OpaquePointer?, _ operationLogId: UnsafePointer<CChar>?,
+                                                       _ timeoutMs: Int64,
+                                                       _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                                                       _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, out) = try Boundary.typedArguments(client, response)
+        let id = try Boundary.string(operationLogId, what: "operation_log_id")
+        out.pointee = try Boundary.jansson(c.call(.operationLogWait, ["operation_log_id": .string(id),
+                                                                      "timeout_ms": .int(timeoutMs)]))
+    }
+}
+
+@c @implementation public func ckpt_backup_prune(_ client: OpaquePointer?, _ request: UnsafePointer<json_t>?,
+                                                 _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                                                 _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, out) = try Boundary.typedArguments(client, response)
+        guard let request else { throw .argument("request: must not be NULL") }
+        out.pointee = try Boundary.jansson(c.call(.backupPrune, try Boundary.value(request, what: "request")))
     }
 }

@@ -36,7 +36,8 @@ struct CkptCommand: ParsableCommand {
         An error class exits with 9 minus its CKPT_E* code.
         """,
         version: libraryVersion,
-        subcommands: [Call.self, Operations.self, Vault.self, CheckpointCmd.self, Policy.self, ServeCommand.self]
+        subcommands: [Call.self, Operations.self, Vault.self, CheckpointCmd.self, BackupCmd.self, TaskCmd.self, Policy.self,
+                      ServeCommand.self]
     )
 }
 
@@ -210,8 +211,26 @@ struct Vault: ParsableCommand {
 struct CheckpointCmd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint",
-        abstract: "Create, show and wait for CBR checkpoints (restore points).",
-        subcommands: [Create.self, Show.self, Wait.self])
+        abstract: "Create, show and wait for CBR checkpoints (restore points), and list their backups.",
+        subcommands: [Create.self, Show.self, Wait.self, Backups.self])
+
+    struct Backups: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "backups", abstract: "List a checkpoint's backups (backup.list with checkpoint_id).",
+            discussion: "Prints {\"backups\": [...], \"count\", \"offset\", \"limit\"}: one backup per resource it protected.")
+
+        @Argument(help: ArgumentHelp("The checkpoint id.", valueName: "checkpoint-id"))
+        var id: String
+
+        @OptionGroup var paging: PagingOptions
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            var r: JSONObject = ["checkpoint_id": .string(id)]
+            paging.apply(to: &r)
+            try Runner.list(global, .backupList, r, all: paging.all)
+        }
+    }
 
     enum Mode: String, EnumerableFlag {
         case incremental, full
@@ -306,17 +325,12 @@ struct CheckpointCmd: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        func validate() throws {
-            guard timeout.isFinite, timeout >= 0, timeout <= 86400 else {
-                throw ValidationError("--timeout must be between 0 and 86400 seconds")
-            }
-        }
+        func validate() throws { try Seconds.check(timeout) }
 
         func run() throws {
             var r: JSONObject = ["checkpoint_id": .string(id)]
             if let status { r["status"] = .string(status) }
-            let ms = timeout.isFinite ? min(max(timeout * 1000, 0), 86_400_000).rounded() : 60_000
-            r["timeout_ms"] = .int(Int64(ms))
+            r["timeout_ms"] = .int(Seconds.ms(timeout))
             if let providerId { r["provider_id"] = .string(providerId) }
             try Runner.call(global, "checkpoint.wait", .object(r))
         }

@@ -32,6 +32,7 @@ enum IO {
     static func err(_ text: String) { write(2, text) }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
+    static var stdoutIsTerminal: Bool { isatty(1) == 1 }
 
     /// A non-empty environment variable, or nil.
     static func env(_ name: String) -> String? {

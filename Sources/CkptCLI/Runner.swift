@@ -62,14 +62,18 @@ enum Runner {
     /// internal (-11) is 20.
     static func exitStatus(_ c: ErrorClass) -> Int32 { 9 - c.rawValue }
 
-    static func execute(_ global: GlobalOptions,
+    /// - Parameter render: prints the response for people instead of as
+    ///   JSON (the prune plan's table on a terminal).
+    static func execute(_ global: GlobalOptions, render custom: ((JSONValue) -> String)? = nil,
                         _ body: (Client) throws(CkptError) -> Reply) throws
     {
         do throws(CkptError) {
             let client = try Client(config: global.configuration())
             defer { client.close() }
             let reply = try body(client)
-            IO.out(try render(reply, pretty: global.pretty) + "\n")
+            let text: String
+            if let custom { text = custom(reply.body) } else { text = try render(reply, pretty: global.pretty) }
+            IO.out(text + "\n")
         } catch {
             throw fail(error, pretty: global.pretty)
         }
@@ -92,21 +96,31 @@ enum Runner {
             return
         }
         try execute(global) { (client) throws(CkptError) -> Reply in
-            if operation == Operation.checkpointWait.name {
-                return try wait(client, CheckpointWaitRequest(request ?? [:]))
-            }
-            return try client.call(operation, request)
+            try callShowingProgress(client, Operation.named(operation), request ?? [:])
         }
     }
 
-    /// checkpoint.wait with a progress line on stderr when it is a terminal.
-    static func wait(_ client: Client, _ request: CheckpointWaitRequest) throws(CkptError) -> Reply {
-        guard IO.stderrIsTerminal else { return try client.wait(request, onPoll: { _, _ in }) }
+    /// Runs an operation; a wait shows a progress line on stderr when it is
+    /// a terminal (the status, a task's progress, the time so far).
+    static func callShowingProgress(_ client: Client, _ op: Operation, _ request: JSONValue) throws(CkptError) -> Reply {
+        guard IO.stderrIsTerminal, op == .checkpointWait || op == .backupWait || op == .operationLogWait else {
+            return try client.call(op, request)
+        }
+        let parsed = try op.parse(request)
         defer { IO.err("\r\u{1B}[K") }
-        return try client.wait(request) { body, elapsedMs in
-            let status = body["checkpoint"]?["status"]?.stringValue ?? "?"
+        let progress: Client.Progress = { body, elapsedMs in
+            let subject = body.objectValue?.members.first?.value
+            let status = subject?["status"]?.stringValue ?? "?"
+            let percent = subject?["extra_info"]?["common"]?["progress"]?.intValue.map { " \($0)%" } ?? ""
             let ms = max(elapsedMs, 0)
-            IO.err("\rwaiting: \(status.prefix(32)) (\(ms / 1000).\(ms % 1000 / 100) s)\u{1B}[K")
+            IO.err("\rwaiting: \(status.prefix(32))\(percent) (\(ms / 1000).\(ms % 1000 / 100) s)\u{1B}[K")
+            return true
+        }
+        switch parsed {
+        case let r as CheckpointWaitRequest: return try client.wait(r, progress: progress)
+        case let r as BackupWaitRequest: return try client.wait(r, progress: progress)
+        case let r as OperationLogWaitRequest: return try client.wait(r, progress: progress)
+        default: return try client.perform(op, parsed)
         }
     }
 

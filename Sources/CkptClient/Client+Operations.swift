@@ -7,6 +7,9 @@ extension Client {
 
     static let operations: [Operation: Implementation] = [
         .checkpointWait: implementation { (c, r: CheckpointWaitRequest) throws(CkptError) in try c.wait(r) },
+        .backupWait: implementation { (c, r: BackupWaitRequest) throws(CkptError) in try c.wait(r) },
+        .operationLogWait: implementation { (c, r: OperationLogWaitRequest) throws(CkptError) in try c.wait(r) },
+        .backupPrune: implementation { (c, r: BackupPruneRequest) throws(CkptError) in try c.prune(r) },
     ]
 
     private static func implementation<R: OperationRequest>(

@@ -12,15 +12,18 @@ package enum ClientConfig {
         let durability = try f.enumeration("durability", ["full", "normal"]) ?? "full"
         var msPerGB: Int64 = 0
         var fail: Set<String> = []
+        var offset: Int64 = 0
         if let sim = try f.object("simulate") {
-            try sim.only(["backup_ms_per_gb", "fail_resources"])
+            try sim.only(["backup_ms_per_gb", "fail_resources", "clock_offset_ms"])
             msPerGB = try sim.int("backup_ms_per_gb", in: 0...3_600_000) ?? 0
             fail = Set(try sim.uuidArray("fail_resources") ?? [])
+            // From about 1978 to a century ahead: created_at stays after 1970.
+            offset = try sim.int("clock_offset_ms", in: -1_500_000_000_000...3_155_760_000_000) ?? 0
         }
         var path = try f.string("path", maxLength: 4096)
         if path == nil { path = try defaultStorePath(environment) }
         return EmbeddedConfig(path: path ?? "", projectId: project, fullDurability: durability == "full",
-                              backupMsPerGB: msPerGB, failResources: fail)
+                              backupMsPerGB: msPerGB, failResources: fail, clockOffsetMs: offset)
     }
 
     /// `$XDG_DATA_HOME/ckpt/store.db`, else `~/.local/share/ckpt/store.db`;

@@ -1,6 +1,7 @@
 import CkptCore
 
-/// A checkpoint as stored, and its lifecycle.
+/// A checkpoint as stored.  Its backups (`BackupRow`) carry the per-resource
+/// lifecycle; `Lifecycle` moves both on.
 struct CheckpointRow {
     enum API: Int64 {
         case csbs = 1
@@ -9,18 +10,20 @@ struct CheckpointRow {
 
     var id: String
     var api: API
+    /// The vault (v3) or policy (v1).
     var container: String
     var status: CheckpointStatus
     var readyAt: Int64
     var fails: Bool
     var sizeGB: Int64
-    /// The stored document: the query response, kept in step with `status`
-    /// by every transition, so a read returns it as it is.
+    /// The stored document: the query response, kept in step with the
+    /// checkpoint's and its backups' statuses by every transition, so a read
+    /// returns it as it is.
     var docText: String
 
-    private static let columns = "id, api, container_id, status, ready_at, fails, size_gb, doc"
+    static let columns = "id, api, container_id, status, ready_at, fails, size_gb, doc"
 
-    private static func read(_ s: Statement) throws(CkptError) -> CheckpointRow {
+    static func read(_ s: Statement) -> CheckpointRow {
         CheckpointRow(id: s.text(0), api: API(rawValue: s.int(1)) ?? .cbr, container: s.text(2),
                       status: CheckpointStatus(rawValue: s.text(3)) ?? .error,
                       readyAt: s.int(4), fails: s.int(5) != 0, sizeGB: s.int(6), docText: s.text(7))
@@ -31,7 +34,7 @@ struct CheckpointRow {
         let s = try db.statement("SELECT \(columns) FROM checkpoints WHERE id = ? AND project_id = ?")
         s.bind(1, id); s.bind(2, project)
         guard try s.step() else { return nil }
-        let row = try read(s)
+        let row = read(s)
         switch api {
         case .cbr?: return row.api == .cbr ? row : nil
         case .csbs?: return row.api == .csbs ? row : nil
@@ -39,78 +42,76 @@ struct CheckpointRow {
         }
     }
 
-    /// Loads a checkpoint, first moving it on if its protecting phase is over.
+    /// `ready_at` when nothing of the checkpoint is in progress.
+    static let nothingPending = Int64.max
+
+    /// Whether something of it is due: its own `protecting` phase, or (for
+    /// a checkpoint that is done) the delete or restore of one of its
+    /// backups, whose earliest end `save` keeps in `ready_at`.
+    func isDue(now: Int64) -> Bool { readyAt >= 0 && readyAt <= now }
+
+    /// One checkpoint as it is now (one statement when nothing is due: a
+    /// read takes one lock), moved on first when something of it is due.
     static func current(_ db: Database, project: String, id: String, api: APIFamily) throws(CkptError) -> CheckpointRow? {
         guard let row = try load(db, project: project, id: id, api: api) else { return nil }
         guard row.isDue(now: Clock.nowMs()) else { return row }
-        return try db.write { () throws(CkptError) -> CheckpointRow? in
-            // Re-read inside the write lock: another process may have moved it.
-            guard var fresh = try load(db, project: project, id: id, api: api) else { return nil }
-            if fresh.isDue(now: Clock.nowMs()) { try fresh.settle(db, project: project) }
-            return fresh
-        }
+        try db.write { () throws(CkptError) in try Lifecycle.settleDue(db) }
+        return try load(db, project: project, id: id, api: api)
     }
 
-    /// Moves on every checkpoint of a vault or policy whose time is up, so
-    /// capacity and busy resources are counted as they are now.  The index
-    /// holds only checkpoints in progress, so this is one probe when idle.
-    static func settleDue(_ db: Database, project: String, container: String) throws(CkptError) {
-        let s = try db.statement("""
-            SELECT \(columns) FROM checkpoints
-            WHERE container_id = ? AND status = 'protecting' AND ready_at BETWEEN 0 AND ?
-            """)
-        s.bind(1, container); s.bind(2, Clock.nowMs())
-        var due: [CheckpointRow] = []
-        while try s.step() { due.append(try read(s)) }
-        for var row in due { try row.settle(db, project: project) }
-    }
-
-    func isDue(now: Int64) -> Bool { status == .protecting && readyAt >= 0 && readyAt <= now }
-
-    /// The end of the protecting phase: `available`, or `error` when a
-    /// resource was set up to fail.
-    mutating func settle(_ db: Database, project: String) throws(CkptError) {
-        try transition(db, project: project, to: fails ? .error : .available, readyAt: nil)
-    }
-
-    /// Changes the status, keeping resource locks and vault usage right:
-    /// only `protecting` holds locks, and only a checkpoint not in `error`
-    /// counts against its vault's capacity.  Call inside a write.
-    mutating func transition(_ db: Database, project: String, to new: CheckpointStatus, readyAt: Int64?) throws(CkptError) {
+    /// Sets the status and the end of its phase, keeping resource locks
+    /// right (only `protecting` holds them), and re-renders the document
+    /// with its backups' statuses.  Call inside a write.
+    mutating func transition(_ db: Database, project: String, to new: CheckpointStatus, readyAt: Int64?,
+                             backups: [BackupRow]) throws(CkptError)
+    {
         let old = status
-        let doc = CheckpointRow.render(try Documents.parse(docText), status: new)
-        docText = try Documents.text(doc)
-        let s = try db.statement("UPDATE checkpoints SET status = ?, ready_at = ?, doc = ? WHERE id = ?")
-        s.bind(1, new.rawValue); s.bind(2, readyAt ?? self.readyAt); s.bind(3, docText); s.bind(4, id)
-        try s.run()
         status = new
         if let readyAt { self.readyAt = readyAt }
+        try save(db, backups: backups)
         if new == .protecting {
-            try ResourceLocks.take(db, project: project, checkpoint: id, CheckpointRow.resourceIds(doc))
+            try ResourceLocks.take(db, project: project, checkpoint: id, backups.map(\.resourceId))
         } else if old == .protecting {
             try ResourceLocks.release(db, checkpoint: id)
         }
-        if api == .cbr && (old == .error) != (new == .error) {
-            try VaultRow.addUsage(db, project: project, id: container, new == .error ? 0 &- sizeGB : sizeGB)
-        }
     }
 
-    private static func resourceIds(_ doc: JSONValue) -> [String] {
-        let c = doc["checkpoint"]
-        let list = c?["vault"]?["resources"]?.arrayValue ?? c?["protection_plan"]?["resources"]?.arrayValue ?? []
-        return list.compactMap { $0["id"]?.stringValue }
+    /// Writes status, ready_at and the document rendered from `backups`.
+    /// A checkpoint that is not `protecting` keeps in ready_at the earliest
+    /// end of its backups' deletes and restores (`nothingPending` if none).
+    mutating func save(_ db: Database, backups: [BackupRow]) throws(CkptError) {
+        if status != .protecting {
+            readyAt = backups.filter { $0.status.isTransitional && $0.readyAt >= 0 }.map(\.readyAt).min()
+                ?? Self.nothingPending
+        }
+        docText = try Documents.text(Self.render(try Documents.parse(docText), status: status, backups: backups))
+        let s = try db.statement("UPDATE checkpoints SET status = ?, ready_at = ?, doc = ? WHERE id = ?")
+        s.bind(1, status.rawValue); s.bind(2, readyAt); s.bind(3, docText); s.bind(4, id)
+        try s.run()
+    }
+
+    func remove(_ db: Database) throws(CkptError) {
+        try ResourceLocks.release(db, checkpoint: id)
+        let s = try db.statement("DELETE FROM checkpoints WHERE id = ?")
+        s.bind(1, id)
+        try s.run()
     }
 
     /// The document for a status: `status` set, and for a v3 checkpoint each
-    /// resource's `protect_status` (a failed backup protected nothing).
-    static func render(_ doc: JSONValue, status: CheckpointStatus) -> JSONValue {
+    /// resource's `protect_status`, `backup_size` and `backup_count` from
+    /// its backup (a resource whose backup is gone keeps what it last had).
+    static func render(_ doc: JSONValue, status: CheckpointStatus, backups: [BackupRow]) -> JSONValue {
         guard case .object(var top) = doc, case .object(var c)? = top["checkpoint"] else { return doc }
         c["status"] = .string(status.rawValue)
         if case .object(var v)? = c["vault"], case .array(let list)? = v["resources"] {
-            let protect: JSONValue = .string((status == .error ? ProtectStatus.error : .available).rawValue)
             v["resources"] = .array(list.map { r in
-                guard case .object(var o) = r else { return r }
-                o["protect_status"] = protect
+                guard case .object(var o) = r, let id = o["id"]?.stringValue,
+                      let b = backups.first(where: { $0.resourceId == id })
+                else { return r }
+                let stored = b.status != .error && b.status != .protecting
+                o["protect_status"] = .string(b.protectStatus.rawValue)
+                o["backup_size"] = .string(stored ? String(b.sizeGB) : "0")
+                o["backup_count"] = .string(stored ? "1" : "0")
                 return .object(o)
             })
             c["vault"] = .object(v)

@@ -68,6 +68,8 @@ final class Database {
         closed = true
         for (_, s) in statements { sqlite3_finalize(s) }
         statements.removeAll()
+        for (_, s) in listStatements { sqlite3_finalize(s) }
+        listStatements.removeAll()
         sqlite3_close_v2(db)
     }
 
@@ -101,11 +103,40 @@ final class Database {
         return Statement(stmt: s, database: self)
     }
 
+    /// A prepared statement for SQL built at run time (a list with its
+    /// filters): kept in a small cache of its own, oldest out first, so
+    /// that varied lists cannot grow the statement cache without bound.
+    /// It stays valid until the next call of `listStatement`.
+    func listStatement(_ sql: String) throws(CkptError) -> Statement {
+        if let s = listStatements[sql] {
+            sqlite3_reset(s)
+            sqlite3_clear_bindings(s)
+            return Statement(stmt: s, database: self)
+        }
+        if listStatements.count >= Database.maxListStatements, let oldest = listOrder.first {
+            listOrder.removeFirst()
+            if let s = listStatements.removeValue(forKey: oldest) { sqlite3_finalize(s) }
+        }
+        var s: OpaquePointer?
+        let rc = sqlite3_prepare_v3(db, sql, -1, 0, &s, nil)
+        guard rc == SQLITE_OK, let s else { throw failure(rc, "prepare") }
+        listStatements[sql] = s
+        listOrder.append(sql)
+        return Statement(stmt: s, database: self)
+    }
+
+    private var listStatements: [String: OpaquePointer] = [:]
+    private var listOrder: [String] = []
+    static let maxListStatements = 32
+
     var changes: Int { Int(sqlite3_changes(db)) }
+
+    var lastInsertRowid: Int64 { sqlite3_last_insert_rowid(db) }
 
     /// Resets every cached statement, ending any read they hold open.
     func resetAll() {
         for (_, s) in statements { sqlite3_reset(s) }
+        for (_, s) in listStatements { sqlite3_reset(s) }
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction, so the write lock is
@@ -133,6 +164,9 @@ final class Database {
     }
 
     private var inTransaction = false
+
+    /// Whether a `write` is running on this connection.
+    var isInTransaction: Bool { inTransaction }
 
     /// Retries an operation that failed with SQLITE_BUSY (after SQLite's own
     /// busy handler gave up), with a short sleep, until the deadline.
@@ -180,6 +214,29 @@ struct Statement {
         sqlite3_bind_int64(stmt, index, value)
     }
 
+    func bind(_ index: Int32, _ value: Int64?) {
+        if let value { sqlite3_bind_int64(stmt, index, value) } else { sqlite3_bind_null(stmt, index) }
+    }
+
+    /// A blob (a UUID's 16 bytes; an empty array binds a zero-length blob).
+    func bind(_ index: Int32, blob: [UInt8]) {
+        blob.withUnsafeBytes { raw in
+            _ = ckpt_shim_bind_blob(stmt, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(clamping: raw.count))
+        }
+    }
+
+    /// Binds each value in order from `start`: what a built query collects.
+    func bind(_ values: [SQLValue], from start: Int32 = 1) {
+        for (i, v) in values.enumerated() {
+            let n = start + Int32(i)
+            switch v {
+            case .int(let x): bind(n, x)
+            case .text(let t): bind(n, t)
+            case .blob(let b): bind(n, blob: b)
+            }
+        }
+    }
+
     /// Steps once: true for a row, false when done.
     func step() throws(CkptError) -> Bool {
         let rc = sqlite3_step(stmt)
@@ -194,6 +251,9 @@ struct Statement {
         }
     }
 
+    /// Ends the statement's run, so that it can be bound and run again.
+    func reset() { sqlite3_reset(stmt) }
+
     /// Runs a statement that returns no rows.
     func run() throws(CkptError) {
         while try step() {}
@@ -206,6 +266,31 @@ struct Statement {
     }
 
     func int(_ col: Int32) -> Int64 { sqlite3_column_int64(stmt, col) }
+
+    /// nil for SQL NULL.
+    func optionalInt(_ col: Int32) -> Int64? {
+        sqlite3_column_type(stmt, col) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, col)
+    }
+
+    func blob(_ col: Int32) -> [UInt8] {
+        guard let p = sqlite3_column_blob(stmt, col) else { return [] }
+        let n = Int(sqlite3_column_bytes(stmt, col))
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
+
+    /// A column as a value to bind again (NULL reads as -1: the lists'
+    /// sort expressions never yield NULL).
+    func value(_ col: Int32) -> SQLValue {
+        switch sqlite3_column_type(stmt, col) {
+        case SQLITE_TEXT: return .text(text(col))
+        case SQLITE_BLOB: return .blob(blob(col))
+        case SQLITE_INTEGER: return .int(int(col))
+        default: return .int(-1)
+        }
+    }
+
+    /// A UUID kept as its 16 bytes, as text ("" for a zero-length blob).
+    func uuid(_ col: Int32) -> String { UUIDText.text(of: blob(col)) }
 
     /// Runs `body` over the column's raw bytes (no copy into a String).
     func withBytes<T>(_ col: Int32, _ body: (UnsafePointer<CChar>, Int) throws(CkptError) -> T) throws(CkptError) -> T {

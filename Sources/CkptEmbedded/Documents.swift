@@ -2,10 +2,6 @@ import CkptCore
 
 /// Builds the documented response bodies, field for field (seeds 000-004).
 enum Documents {
-    /// CBR's provider ids by vault object type (seed 004 shows the server one).
-    static let serverProviderId = "0daac4c5-6707-4851-97ba-169e36266b66"
-    static let diskProviderId = "d1603440-187d-4516-af25-121250c7cc97"
-
     static func text(_ doc: JSONValue) throws(CkptError) -> String {
         guard let t = doc.serialized() else { throw .internalError("out of memory serialising a document") }
         return t
@@ -39,7 +35,7 @@ enum Documents {
         var v = JSONObject([
             "id": .string(id), "name": .string(r.name), "description": .string(r.description ?? ""),
             "project_id": .string(projectId),
-            "provider_id": .string(r.objectType == "disk" ? diskProviderId : serverProviderId),
+            "provider_id": .string((r.objectType == "disk" ? ProviderKind.disk : .server).id),
             "resources": .array(resources),
             "billing": .object(JSONObject([
                 "allocated": 0, "charging_mode": .string(r.chargingMode), "cloud_type": "public",
@@ -68,14 +64,19 @@ enum Documents {
 
     /// The stored document: the create response of seed 000 plus the
     /// vault's `provider_id`, which the query response (seed 004) carries.
+    /// A resource's `extra_info` is JSON-encoded text, and `resource_size`,
+    /// `backup_size` and `backup_count` are strings (SPEC 6.3); `render`
+    /// keeps each `protect_status` in step with the resource's backup.
     static func checkpoint(id: String, projectId: String, createdAt: String, vaultId: String, vaultName: String,
                            providerId: String, resources: [ProtectedResource], skipped: [ProtectedResource],
                            param: CheckpointParam) -> JSONValue
     {
         let res: [JSONValue] = resources.map { r in
             .object(JSONObject([
-                "name": .string(r.name), "resource_size": .string(String(r.sizeGB)), "protect_status": .string(ProtectStatus.available.rawValue),
-                "type": .string(r.type), "id": .string(r.id), "extra_info": extraInfo(r.extraInfo),
+                "name": .string(r.name), "resource_size": .string(String(r.sizeGB)),
+                "protect_status": .string(ProtectStatus.protecting.rawValue),
+                "type": .string(r.type), "id": .string(r.id), "extra_info": .string(spaced(extraInfo(r.extraInfo))),
+                "backup_size": "0", "backup_count": "0",
             ]))
         }
         let skip: [JSONValue] = skipped.map { r in
@@ -84,7 +85,6 @@ enum Documents {
                 "code": "BackupService.1001", "reason": "The resource is already being backed up.",
             ]))
         }
-        let name = param.name ?? "manualbk_" + String(id.prefix(4))
         return ["checkpoint": .object(JSONObject([
             "status": .string(CheckpointStatus.protecting.rawValue),
             "created_at": .string(createdAt),
@@ -95,9 +95,33 @@ enum Documents {
             "project_id": .string(projectId),
             "id": .string(id),
             "extra_info": .object(JSONObject([
-                "retention_duration": -1, "name": .string(name), "description": .string(param.description ?? ""),
+                "retention_duration": -1, "name": .string(backupName(id: id, param.name, autoTrigger: param.autoTrigger ?? false)),
+                "description": .string(param.description ?? ""),
             ])),
         ]))]
+    }
+
+    /// A checkpoint's and its backups' name: the one asked for, else
+    /// `autobk_xxxx` (automatic) or `manualbk_xxxx`, from the checkpoint id's
+    /// random end (its start is the time: UUIDGenerator.makeTimeOrdered).
+    static func backupName(id: String, _ name: String?, autoTrigger: Bool) -> String {
+        name ?? (autoTrigger ? "autobk_" : "manualbk_") + String(id.suffix(4))
+    }
+
+    /// A 1.0 checkpoint document in 1.1's resource shape: each resource's
+    /// `extra_info` object becomes its JSON text (SPEC 6.3).
+    static func withResourceExtraInfoAsText(_ doc: JSONValue) -> JSONValue {
+        guard case .object(var top) = doc, case .object(var c)? = top["checkpoint"],
+              case .object(var v)? = c["vault"], case .array(let list)? = v["resources"]
+        else { return doc }
+        v["resources"] = .array(list.map { r in
+            guard case .object(var o) = r else { return r }
+            if case .object? = o["extra_info"] { o["extra_info"] = .string(spaced(extraInfo(o["extra_info"]))) }
+            return .object(o)
+        })
+        c["vault"] = .object(v)
+        top["checkpoint"] = .object(c)
+        return .object(top)
     }
 
     /// The create response has no `vault.provider_id` (seed 000).

@@ -19,6 +19,13 @@ extension EmbeddedBackend {
         },
         .localVaultSetStatus: handler { (b, r: SetStatusRequest) throws(CkptError) in try b.setVaultStatus(r) },
         .localCheckpointSetStatus: handler { (b, r: SetStatusRequest) throws(CkptError) in try b.setCheckpointStatus(r) },
+        .backupList: handler { (b, r: ListRequest) throws(CkptError) in try b.listBackups(r) },
+        .backupGet: handler { (b, r: IdRequest) throws(CkptError) in try b.getBackup(id: r.id) },
+        .backupUpdate: handler { (b, r: BackupUpdateRequest) throws(CkptError) in try b.updateBackup(r) },
+        .backupDelete: handler { (b, r: IdRequest) throws(CkptError) in try b.deleteBackup(id: r.id) },
+        .backupRestore: handler { (b, r: BackupRestoreRequest) throws(CkptError) in try b.restoreBackup(r) },
+        .operationLogList: handler { (b, r: ListRequest) throws(CkptError) in try b.listOperationLogs(r) },
+        .operationLogGet: handler { (b, r: IdRequest) throws(CkptError) in try b.getOperationLog(id: r.id) },
     ]
 
     /// A handler for requests of type `R` (what the operation's schema returns).

@@ -9,36 +9,53 @@ package struct EmbeddedConfig: Sendable, Equatable {
     package var backupMsPerGB: Int64
     /// Resources whose backups end in `error` (local test control).
     package var failResources: Set<String>
+    /// Added to the wall clock for the `created_at` of what this handle
+    /// creates (local test control: backup histories over simulated time).
+    package var clockOffsetMs: Int64
 
     package init(path: String, projectId: String, fullDurability: Bool = true,
-                 backupMsPerGB: Int64 = 0, failResources: Set<String> = [])
+                 backupMsPerGB: Int64 = 0, failResources: Set<String> = [], clockOffsetMs: Int64 = 0)
     {
         self.path = path
         self.projectId = projectId
         self.fullDurability = fullDurability
         self.backupMsPerGB = backupMsPerGB
         self.failResources = failResources
+        self.clockOffsetMs = clockOffsetMs
     }
 }
 
 /// A durable local checkpoint service in one SQLite file: the default
 /// backend, and the emulator other teams test against.
 ///
-/// Lifecycle is evaluated lazily: a checkpoint is stored with the time its
-/// `protecting` phase ends, and the first read or write that finds it due
-/// moves it on, in a write transaction guarded by its old status, so many
-/// processes agree without a background thread.
+/// Lifecycle is evaluated lazily (`Lifecycle`): what is in progress is
+/// stored with the time it ends, and every call first moves on what is due,
+/// so many processes agree without a background thread.
 package final class EmbeddedBackend: Backend, @unchecked Sendable {
     package let kind = BackendKind.embedded
     private let lock = Lock()
     private var database: Database?
-    private let vaultDocuments = DocumentCache()
+    let vaultDocuments = DocumentCache()
     let config: EmbeddedConfig
+    /// The project's number in the backup and task rows.
+    let projectNo: Int64
 
     package init(_ config: EmbeddedConfig) throws(CkptError) {
         self.config = config
         let db = try Database(path: config.path, durability: config.fullDurability ? .full : .normal)
         try StoreSchema.migrate(db)
+        let project = config.projectId
+        let known = try db.retryingBusy { () throws(CkptError) -> Int64? in
+            try Projects.number(db, project, create: false)
+        }
+        if let known {
+            projectNo = known
+        } else {
+            projectNo = try db.retryingBusy { () throws(CkptError) -> Int64 in
+                try db.write { () throws(CkptError) -> Int64 in try Projects.number(db, project, create: true) ?? 0 }
+            }
+        }
+        db.resetAll()
         database = db
     }
 
@@ -50,16 +67,36 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
     }
 
     /// Runs `body` on the connection, one call at a time per handle.
-    func withDatabase<T>(_ body: (Database) throws(CkptError) -> T) throws(CkptError) -> T {
+    /// - Parameter settle: first move on what is due (`Lifecycle.settleDue`):
+    ///   a read that shows lifecycle state asks for it; a write settles
+    ///   inside its own transaction instead (no second lock); a read of one
+    ///   checkpoint checks that checkpoint alone.
+    func withDatabase<T>(settle: Bool = false, _ body: (Database) throws(CkptError) -> T) throws(CkptError) -> T {
         try lock.withLock { () throws(CkptError) -> T in
             guard let database else { throw .argument("the client is closed") }
             // Reads can meet a busy lock too (WAL recovery by another process).
             defer { database.resetAll() }
-            return try database.retryingBusy { () throws(CkptError) -> T in try body(database) }
+            return try database.retryingBusy { () throws(CkptError) -> T in
+                if settle { try Lifecycle.settleDue(database) }
+                return try body(database)
+            }
+        }
+    }
+
+    /// Runs `body` in a write transaction, after moving on what is due.
+    func withWrite<T>(_ body: (Database) throws(CkptError) -> T) throws(CkptError) -> T {
+        try withDatabase { (db) throws(CkptError) -> T in
+            try db.write { () throws(CkptError) -> T in
+                try Lifecycle.settleDue(db)
+                return try body(db)
+            }
         }
     }
 
     var project: String { config.projectId }
+
+    /// `created_at` time for what this handle creates, in µs.
+    var nowMicros: Int64 { Clock.nowMicros() &+ config.clockOffsetMs &* 1000 }
 
     // MARK: Vaults
 
@@ -79,7 +116,7 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
     }
 
     package func getVault(id: String) throws(CkptError) -> Reply {
-        try withDatabase { (db) throws(CkptError) in
+        try withDatabase(settle: true) { (db) throws(CkptError) in
             guard let v = try VaultRow.load(db, project: project, id: id) else { throw .vaultNotFound(id) }
             return Reply(try v.document())
         }
@@ -146,76 +183,81 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
     }
 
     package func setCheckpointStatus(_ r: SetStatusRequest) throws(CkptError) -> Reply {
-        try withDatabase { (db) throws(CkptError) in
-            try db.write { () throws(CkptError) in
-                guard var row = try CheckpointRow.load(db, project: project, id: r.id, api: nil) else {
-                    throw .checkpointNotFound(r.id)
-                }
-                let status = CheckpointStatus(rawValue: r.status) ?? .error
-                // `protecting` holds the backup in progress until moved on again.
-                try row.transition(db, project: project, to: status, readyAt: status == .protecting ? -1 : nil)
-                return row.reply
+        try withWrite { (db) throws(CkptError) in
+            guard var row = try CheckpointRow.load(db, project: project, id: r.id, api: nil) else {
+                throw .checkpointNotFound(r.id)
             }
+            try Lifecycle.setStatus(db, &row, project: project, to: CheckpointStatus(rawValue: r.status) ?? .error)
+            return row.reply
         }
     }
 
     package func createCheckpoint(_ r: CheckpointCreateRequest) throws(CkptError) -> Reply {
         let param = r.parameters ?? CheckpointParam()
-        return try withDatabase { (db) throws(CkptError) in
-            try db.write { () throws(CkptError) in
-                guard let vault = try VaultRow.load(db, project: project, id: r.vaultId, cache: vaultDocuments) else {
-                    throw .vaultMissing(r.vaultId)
-                }
-                guard vault.status == .available else { throw .vaultStatus(r.vaultId, vault.status.rawValue) }
-                try CheckpointRow.settleDue(db, project: project, container: r.vaultId)
-
-                let (name, available) = try vault.resources()
-                let chosen = try Self.choose(available, param.resources, family: .cbr,
-                                             field: "checkpoint.parameters.resources")
-                if chosen.isEmpty { throw .noResource(r.vaultId) }
-                let (free, skipped) = try ResourceLocks.partition(db, project: project, chosen)
-                if free.isEmpty { throw .vaultBusy(r.vaultId) }
-                let size = free.reduce(Int64(0)) { $0 &+ $1.sizeGB }
-                if vault.usedGB &+ size > vault.sizeGB {
-                    throw .vaultCapacity(r.vaultId, used: vault.usedGB, adding: size, size: vault.sizeGB)
-                }
-
-                let id = UUIDGenerator.make()
-                let stored = Documents.checkpoint(
-                    id: id, projectId: project, createdAt: Clock.timestamp(), vaultId: r.vaultId, vaultName: name,
-                    providerId: vault.providerId, resources: free, skipped: skipped, param: param)
-                try insert(db, id: id, api: .cbr, container: r.vaultId, resources: free, size: size, doc: stored)
-                return Reply(Documents.removingProviderId(stored))
+        return try withWrite { (db) throws(CkptError) in
+            guard let vault = try VaultRow.load(db, project: project, id: r.vaultId, cache: vaultDocuments) else {
+                throw .vaultMissing(r.vaultId)
             }
+            guard vault.status == .available else { throw .vaultStatus(r.vaultId, vault.status.rawValue) }
+
+            let (name, available) = try vault.resources()
+            let chosen = try Self.choose(available, param.resources, family: .cbr,
+                                         field: "checkpoint.parameters.resources")
+            if chosen.isEmpty { throw .noResource(r.vaultId) }
+            let (free, skipped) = try ResourceLocks.partition(db, project: project, chosen)
+            if free.isEmpty { throw .vaultBusy(r.vaultId) }
+            let size = free.reduce(Int64(0)) { $0 &+ $1.sizeGB }
+            if vault.usedGB &+ size > vault.sizeGB {
+                throw .vaultCapacity(r.vaultId, used: vault.usedGB, adding: size, size: vault.sizeGB)
+            }
+
+            let id = UUIDGenerator.makeTimeOrdered()
+            var stamps = try Stamps(db, table: "backups", now: nowMicros)
+            let created = stamps.take()
+            let stored = Documents.checkpoint(
+                id: id, projectId: project, createdAt: Clock.timestamp(micros: created), vaultId: r.vaultId,
+                vaultName: name, providerId: vault.providerId, resources: free, skipped: skipped, param: param)
+            let backup = NewBackups(
+                checkpoint: id, vault: r.vaultId, vaultName: name, provider: ProviderKind(id: vault.providerId),
+                name: Documents.backupName(id: id, param.name, autoTrigger: param.autoTrigger ?? false),
+                description: param.description ?? "", incremental: param.incremental ?? true,
+                autoTrigger: param.autoTrigger ?? false, policyId: param.policyId ?? "")
+            try insert(db, id: id, api: .cbr, container: r.vaultId, resources: free, size: size, doc: stored,
+                       backups: backup, stamps: &stamps, firstStamp: created)
+            return Reply(text: try Documents.text(Documents.removingProviderId(stored)))
         }
     }
 
     package func executePolicy(_ r: PolicyExecuteRequest) throws(CkptError) -> Reply {
-        try withDatabase { (db) throws(CkptError) in
-            try db.write { () throws(CkptError) in
-                let s = try db.statement("SELECT doc, sizes FROM policies WHERE project_id = ? AND id = ?")
-                s.bind(1, project); s.bind(2, r.planId)
-                guard try s.step() else { throw .policyNotFound(r.planId) }
-                let policy = try Documents.parse(s, 0)
-                let sizes = try Documents.parse(s, 1)
-                try CheckpointRow.settleDue(db, project: project, container: r.planId)
+        try withWrite { (db) throws(CkptError) in
+            let s = try db.statement("SELECT doc, sizes FROM policies WHERE project_id = ? AND id = ?")
+            s.bind(1, project); s.bind(2, r.planId)
+            guard try s.step() else { throw .policyNotFound(r.planId) }
+            let policy = try Documents.parse(s, 0)
+            let sizes = try Documents.parse(s, 1)
 
-                let available = Documents.policyResources(policy, sizes: sizes)
-                let chosen = try Self.choose(available, r.resources, family: .csbs,
-                                             field: "checkpoint.parameters.resources")
-                if chosen.isEmpty { throw .policyNoResource(r.planId) }
-                let (free, _) = try ResourceLocks.partition(db, project: project, chosen)
-                if free.isEmpty { throw .policyBusy(r.planId) }
-                let size = free.reduce(Int64(0)) { $0 &+ $1.sizeGB }
+            let available = Documents.policyResources(policy, sizes: sizes)
+            let chosen = try Self.choose(available, r.resources, family: .csbs,
+                                         field: "checkpoint.parameters.resources")
+            if chosen.isEmpty { throw .policyNoResource(r.planId) }
+            let (free, _) = try ResourceLocks.partition(db, project: project, chosen)
+            if free.isEmpty { throw .policyBusy(r.planId) }
+            let size = free.reduce(Int64(0)) { $0 &+ $1.sizeGB }
 
-                let id = UUIDGenerator.make()
-                let doc = Documents.policyCheckpoint(
-                    id: id, projectId: project, createdAt: Clock.timestamp(), planId: r.planId,
-                    planName: policy["policy"]?["name"]?.stringValue ?? "", resources: free,
-                    autoTrigger: r.autoTrigger ?? false)
-                try insert(db, id: id, api: .csbs, container: r.planId, resources: free, size: size, doc: doc)
-                return Reply(doc)
-            }
+            let id = UUIDGenerator.makeTimeOrdered()
+            var stamps = try Stamps(db, table: "backups", now: nowMicros)
+            let created = stamps.take()
+            let doc = Documents.policyCheckpoint(
+                id: id, projectId: project, createdAt: Clock.timestamp(micros: created), planId: r.planId,
+                planName: policy["policy"]?["name"]?.stringValue ?? "", resources: free,
+                autoTrigger: r.autoTrigger ?? false)
+            let backup = NewBackups(
+                checkpoint: id, vault: "", vaultName: "", provider: .csbs,
+                name: Documents.backupName(id: id, nil, autoTrigger: r.autoTrigger ?? false), description: "",
+                incremental: true, autoTrigger: r.autoTrigger ?? false, policyId: r.planId)
+            try insert(db, id: id, api: .csbs, container: r.planId, resources: free, size: size, doc: doc,
+                       backups: backup, stamps: &stamps, firstStamp: created)
+            return Reply(text: try Documents.text(doc))
         }
     }
 
@@ -235,30 +277,72 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
         return out
     }
 
-    /// Stores a new checkpoint.  With no simulated duration it is done at
-    /// once (the create still answers `protecting`, as the documents show);
-    /// otherwise it holds its resources until `ready_at`.  `doc` is the
-    /// document as created; the store keeps it rendered for its status.
+    /// What the backups of a new checkpoint share.
+    struct NewBackups {
+        var checkpoint: String
+        var vault: String
+        var vaultName: String
+        var provider: ProviderKind
+        var name: String
+        var description: String
+        var incremental: Bool
+        var autoTrigger: Bool
+        var policyId: String
+    }
+
+    /// Stores a new checkpoint with one backup and one `backup` task per
+    /// resource, all `protecting` (or `running`) until `ready_at`, holding
+    /// their resources.  With no simulated duration they are stored as they
+    /// end, at once, and hold nothing (the create still answers
+    /// `protecting`, as the documents show).  `doc` is the document as
+    /// created; the store keeps it rendered for its status.
     private func insert(_ db: Database, id: String, api: CheckpointRow.API, container: String,
-                        resources: [ProtectedResource], size: Int64, doc: JSONValue) throws(CkptError)
+                        resources: [ProtectedResource], size: Int64, doc: JSONValue, backups shared: NewBackups,
+                        stamps: inout Stamps, firstStamp: Int64) throws(CkptError)
     {
         let fails = resources.contains { config.failResources.contains($0.id) }
         let duration = config.backupMsPerGB &* max(size, 1)
         let now = Clock.nowMs()
-        let status: CheckpointStatus = duration > 0 ? .protecting : (fails ? .error : .available)
+        let done = duration == 0
+        let readyAt = now &+ duration
+        var logStamps = try Stamps(db, table: "operation_logs", now: firstStamp)
+        var rows: [BackupRow] = []
+        var logs: [OperationLogRow] = []
+        for (i, r) in resources.enumerated() {
+            let created = i == 0 ? firstStamp : stamps.take()
+            let failing = config.failResources.contains(r.id)
+            let status: BackupStatus = done ? (failing ? .error : .available) : .protecting
+            rows.append(BackupRow(
+                id: UUIDGenerator.makeTimeOrdered(), project: projectNo, checkpoint: id, vault: shared.vault, resourceId: r.id,
+                resourceName: r.name, resourceType: ResourceType(rawValue: r.type) ?? .server, provider: shared.provider,
+                name: shared.name, description: shared.description, status: status, sizeGB: r.sizeGB,
+                incremental: shared.incremental, autoTrigger: shared.autoTrigger, fails: failing, createdUs: created,
+                updatedUs: created, protectedUs: status == .available ? created : nil, readyAt: done ? 0 : readyAt))
+            var log = OperationLogRow.about(rows[i], type: .backup, id: UUIDGenerator.makeTimeOrdered(), createdUs: logStamps.take(),
+                                            nowMs: now, endsMs: readyAt, vaultName: shared.vaultName,
+                                            policyId: shared.policyId)
+            if done { try Lifecycle.endBackupTask(&log, failed: failing, resource: r.id, atMicros: created) }
+            logs.append(log)
+        }
+        let status: CheckpointStatus = done ? (fails ? .error : .available) : .protecting
+        let docText = try Documents.text(done ? CheckpointRow.render(doc, status: status, backups: rows) : doc)
         let s = try db.statement("""
             INSERT INTO checkpoints(id, project_id, api, container_id, status, ready_at, fails, size_gb, doc)
             VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        s.bind(1, id); s.bind(2, project); s.bind(3, api.rawValue); s.bind(4, container); s.bind(5, status.rawValue)
-        s.bind(6, now &+ duration); s.bind(7, fails ? 1 : 0); s.bind(8, size)
-        s.bind(9, try Documents.text(status == .protecting ? doc : CheckpointRow.render(doc, status: status)))
+        s.bind(1, id); s.bind(2, project); s.bind(3, api.rawValue); s.bind(4, container)
+        s.bind(5, status.rawValue); s.bind(6, done ? CheckpointRow.nothingPending : readyAt); s.bind(7, fails ? 1 : 0)
+        s.bind(8, size); s.bind(9, docText)
         try s.run()
-        if status == .protecting {
-            try ResourceLocks.take(db, project: project, checkpoint: id, resources.map(\.id))
+        if !done { try ResourceLocks.take(db, project: project, checkpoint: id, resources.map(\.id)) }
+        // A backup counts against its vault unless it failed.
+        if api == .cbr {
+            try VaultRow.addUsage(db, project: project, id: container, rows.filter(\.usesCapacity).reduce(0) { $0 &+ $1.sizeGB })
         }
-        if api == .cbr && status != .error {
-            try VaultRow.addUsage(db, project: project, id: container, size)
+        for i in rows.indices {
+            try logs[i].insert(db)
+            rows[i].job = logs[i].rowid
+            try rows[i].insert(db)
         }
     }
 }

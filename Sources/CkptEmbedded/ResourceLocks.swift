@@ -19,7 +19,7 @@ enum ResourceLocks {
             // if its time is up, else the resource is busy.
             if var row = try CheckpointRow.load(db, project: project, id: holder, api: nil), row.status == .protecting {
                 if row.isDue(now: now) {
-                    try row.settle(db, project: project)
+                    try Lifecycle.settle(db, &row, project: project)
                     free.append(r)
                 } else {
                     skipped.append(r)

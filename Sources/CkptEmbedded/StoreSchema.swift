@@ -1,12 +1,20 @@
 import CkptCore
 
-/// The store's tables.  Documents are kept as the JSON text of the response
-/// (what a read returns, so a read is one lookup and a parse); the columns
-/// beside them are what queries and the lifecycle need.
+/// The store's tables.  Vault, policy and checkpoint documents are kept as
+/// the JSON text of the response (a read is one lookup); backups and
+/// operation logs are kept as columns and rendered on read, since there are
+/// many of them (SPEC 6.4 asks for at most 512 bytes a backup).
+///
+/// Ids of backups and logs are their 16 bytes (BLOB), projects a small
+/// number (`projects`), statuses and types the `code` of their enums.  A
+/// backup's or a log's rowid follows its `created_us`, which the store keeps
+/// strictly increasing (`Stamps`), so "newest first" is rowid order and
+/// needs no index of its own.
 enum StoreSchema {
     /// 1: checkpoints in a WITHOUT ROWID table.  2: checkpoints in a rowid
-    /// table with an index on id (see `checkpointsTable`).
-    static let version: Int64 = 2
+    /// table with an index on id (see `checkpointsTable`).  3: backups and
+    /// operation logs (libckpt 1.1).
+    static let version: Int64 = 3
 
     /// A checkpoint row is most of a kilobyte (its document), so it lives in
     /// a rowid table found through the index on id.  SQLite's guidance is
@@ -24,12 +32,24 @@ enum StoreSchema {
         """
     }
 
-    /// Only checkpoints still in progress are indexed by container, so the
-    /// index stays as small as the work in flight.
-    static let checkpointsInProgress = """
+    /// Version 2's index of checkpoints in progress, by container.
+    static let checkpointsInProgressV2 = """
         CREATE INDEX IF NOT EXISTS checkpoints_in_progress
           ON checkpoints(container_id, ready_at) WHERE status = 'protecting'
         """
+
+    /// Only checkpoints still in progress are indexed, by when they end, so
+    /// finding what is due is one probe of an index as small as the work in
+    /// flight.
+    static let checkpointsDue = """
+        CREATE INDEX IF NOT EXISTS checkpoints_due ON checkpoints(ready_at) WHERE status = 'protecting'
+        """
+
+    /// The backups in a phase that ends by itself (protecting, deleting,
+    /// restoring), by when it ends.  `Lifecycle` queries it with the same
+    /// expression, so SQLite uses the partial index.
+    static let transitionalBackups =
+        "status IN (\(BackupStatus.protecting.code), \(BackupStatus.deleting.code), \(BackupStatus.restoring.code))"
 
     /// Version 1 to 2: the checkpoints move to the rowid table, in the same
     /// transaction as the version change.
@@ -41,9 +61,55 @@ enum StoreSchema {
         """,
         "DROP TABLE checkpoints",
         "ALTER TABLE checkpoints_v2 RENAME TO checkpoints",
-        checkpointsInProgress,
+        checkpointsInProgressV2,
     ]
 
+    /// What version 3 adds to version 2 (the rows follow in `StoreUpgrade`).
+    static let version3Tables = [
+        "DROP INDEX IF EXISTS checkpoints_in_progress",
+        checkpointsDue,
+        // A checkpoint's ready_at now also marks its backups' pending
+        // deletes and restores (CheckpointRow.isDue): one that is done has none.
+        "UPDATE checkpoints SET ready_at = \(CheckpointRow.nothingPending) WHERE status != 'protecting'",
+        "CREATE TABLE IF NOT EXISTS projects(no INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE)",
+        // created_us, updated_us, protected_us: µs since the epoch.
+        // ready_at: when the current phase ends (Unix ms); -1 holds it.
+        // job: the rowid of the backup's latest operation log.
+        """
+        CREATE TABLE IF NOT EXISTS backups(
+          id BLOB NOT NULL, project INTEGER NOT NULL, checkpoint BLOB NOT NULL, vault BLOB NOT NULL,
+          resource BLOB NOT NULL, resource_name TEXT NOT NULL, resource_type INTEGER NOT NULL,
+          provider INTEGER NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, status INTEGER NOT NULL,
+          size_gb INTEGER NOT NULL, incremental INTEGER NOT NULL, auto_trigger INTEGER NOT NULL,
+          fails INTEGER NOT NULL, created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL,
+          protected_us INTEGER, ready_at INTEGER NOT NULL, job INTEGER NOT NULL)
+        """,
+        "CREATE UNIQUE INDEX IF NOT EXISTS backups_by_id ON backups(id)",
+        "CREATE INDEX IF NOT EXISTS backups_by_checkpoint ON backups(checkpoint)",
+        "CREATE INDEX IF NOT EXISTS backups_by_vault ON backups(vault)",
+        "CREATE INDEX IF NOT EXISTS backups_due ON backups(ready_at) WHERE \(transitionalBackups)",
+        // How many backups a vault (scope: its 16 bytes) and a project
+        // (scope: 'P' and its number) hold, so that the count of a list of
+        // one vault's (or all) backups is one lookup, not a scan.
+        "CREATE TABLE IF NOT EXISTS backup_counts(scope BLOB PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
+        // The subject columns are empty (zero-length blobs, "") where a type
+        // has none.  extra: the JSON of a type's own members (vault_delete).
+        """
+        CREATE TABLE IF NOT EXISTS operation_logs(
+          id BLOB NOT NULL, project INTEGER NOT NULL, type INTEGER NOT NULL, status INTEGER NOT NULL,
+          provider INTEGER NOT NULL, vault BLOB NOT NULL, vault_name TEXT NOT NULL, checkpoint BLOB NOT NULL,
+          policy_id TEXT NOT NULL, resource BLOB NOT NULL, resource_name TEXT NOT NULL,
+          resource_type INTEGER NOT NULL, backup BLOB NOT NULL, backup_name TEXT NOT NULL,
+          incremental INTEGER NOT NULL, target TEXT NOT NULL, extra TEXT NOT NULL, request_id TEXT NOT NULL,
+          created_us INTEGER NOT NULL, started_us INTEGER NOT NULL, updated_us INTEGER NOT NULL,
+          ended_us INTEGER, starts_ms INTEGER NOT NULL, ends_ms INTEGER NOT NULL,
+          error_code TEXT NOT NULL, error_message TEXT NOT NULL)
+        """,
+        "CREATE UNIQUE INDEX IF NOT EXISTS operation_logs_by_id ON operation_logs(id)",
+        "CREATE INDEX IF NOT EXISTS operation_logs_by_vault ON operation_logs(vault)",
+    ]
+
+    /// A new store: version 2's tables, then version 3's.
     static let statements = [
         """
         CREATE TABLE IF NOT EXISTS vaults(
@@ -62,7 +128,6 @@ enum StoreSchema {
         // checkpoint of a policy.  ready_at: when `protecting` ends (Unix
         // ms); -1 holds it until a test control moves it on.
         checkpointsTable("checkpoints"),
-        checkpointsInProgress,
         // A resource being backed up, and by which checkpoint.
         """
         CREATE TABLE IF NOT EXISTS resource_locks(
@@ -70,9 +135,10 @@ enum StoreSchema {
           PRIMARY KEY(project_id, resource_id)) WITHOUT ROWID
         """,
         "CREATE INDEX IF NOT EXISTS resource_locks_by_checkpoint ON resource_locks(checkpoint_id)",
-    ]
+    ] + version3Tables
 
-    /// Creates the tables once; refuses a store from a newer libckpt.
+    /// Creates the tables once, or upgrades an older store in place, in one
+    /// transaction; refuses a store from a newer libckpt.
     static func migrate(_ db: Database) throws(CkptError) {
         try db.write { () throws(CkptError) in
             let q = try db.statement("PRAGMA user_version")
@@ -82,10 +148,13 @@ enum StoreSchema {
             }
             if current == version { return }
             db.resetAll() // the version query still holds its read, which DROP TABLE refuses
-            if current == 1 {
-                for sql in fromVersion1 { try db.exec(sql) }
-            } else {
+            switch current {
+            case 0:
                 for sql in statements { try db.exec(sql) }
+            default:
+                if current == 1 { for sql in fromVersion1 { try db.exec(sql) } }
+                for sql in version3Tables { try db.exec(sql) }
+                try StoreUpgrade.backupsOfVersion2(db)
             }
             try db.exec("PRAGMA user_version=\(version)")
         }

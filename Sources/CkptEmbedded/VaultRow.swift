@@ -31,7 +31,7 @@ struct VaultRow {
         try s.run()
     }
 
-    var providerId: String { doc["vault"]?["provider_id"]?.stringValue ?? Documents.serverProviderId }
+    var providerId: String { doc["vault"]?["provider_id"]?.stringValue ?? ProviderKind.serverId }
 
     /// The vault's name and its resources, with their local sizes.
     func resources() throws(CkptError) -> (String, [ProtectedResource]) {

@@ -104,8 +104,9 @@ package final class EmulatorServer: Sendable {
         }
     }
 
-    /// Builds the request from the body, the path and the query, runs it on
-    /// the project's backend, and answers the route's success status.
+    /// Builds the request from the body, the path and (for a list) the
+    /// query, runs it on the project's backend, and answers the route's
+    /// success status: 204 with no body for a delete, 202 for a restore.
     func perform(_ op: Operation, _ route: RouteTemplate, _ request: Request,
                  context: ServeContext) async throws -> Response
     {
@@ -117,6 +118,12 @@ package final class EmulatorServer: Sendable {
                 throw CkptError.parameter(family, "request body: must be a JSON object")
             }
             fields = body
+        }
+        if let list = op.list {
+            // A list's filters and paging come as the query, as the official SDK writes it.
+            for m in list.members(ofQuery: PercentEncoding.queryPairs(request.uri.query)).members {
+                fields[m.key] = m.value
+            }
         }
         for key in route.requestParameters { fields[key] = .string(try Self.pathParameter(context, key, family)) }
         let json = JSONValue.object(fields)

@@ -162,7 +162,9 @@ static inline int is_timestamp(const char *s) {
  *   code == code, class == cls (and == ckpt_strerror(code)),
  *   http_status == http, error_code == ecode, error_msg a non-empty string
  *   (containing msg_sub when given), request_id null (no HTTP here), no
- *   member outside the documented ones. */
+ *   member outside the documented ones (the standard six, plus what a wait
+ *   saw last, "checkpoint", "backup" or "operation_log", and a failed
+ *   prune's "prune"). */
 static inline int h_check_error(const char *file, int line, const json_t *err, int code, const char *cls,
                                 int http, const char *ecode, const char *msg_sub) {
     int ok = 1;
@@ -190,7 +192,8 @@ static inline int h_check_error(const char *file, int line, const json_t *err, i
         json_object_foreach((json_t *)err, key, v) {
             int known = !strcmp(key, "code") || !strcmp(key, "class") || !strcmp(key, "http_status") ||
                         !strcmp(key, "error_code") || !strcmp(key, "error_msg") || !strcmp(key, "request_id") ||
-                        !strcmp(key, "checkpoint");
+                        !strcmp(key, "checkpoint") || !strcmp(key, "backup") || !strcmp(key, "operation_log") ||
+                        !strcmp(key, "prune");
             ok &= h_check(known, file, line, "error object has an undocumented member \"%s\": %s", key, d);
         }
     }
@@ -220,6 +223,10 @@ static inline int h_check_error_text(const char *file, int line, char *text, int
 /* Shorthands for the common classes. */
 #define E9900 CKPT_EINVAL, "invalid", 400, "BackupService.9900"
 #define E9001 CKPT_EINVAL, "invalid", 400, "CSBS.9001"
+/* The lifecycle's not-found errors (SPEC 6.5). */
+#define E6200 CKPT_ENOTFOUND, "not_found", 404, "BackupService.6200"
+#define E6217 CKPT_ENOTFOUND, "not_found", 404, "BackupService.6217"
+#define E6500 CKPT_ENOTFOUND, "not_found", 404, "BackupService.6500"
 
 /* ==========================================================================
  * Clients

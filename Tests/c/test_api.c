@@ -314,6 +314,7 @@ static void test_strerror(void) {
         {CKPT_ECONFLICT, "conflict"}, {CKPT_EQUOTA, "quota"}, {CKPT_EAUTH, "auth"},
         {CKPT_EPERM, "permission"}, {CKPT_ETIMEOUT, "timeout"}, {CKPT_ENETWORK, "network"},
         {CKPT_EREMOTE, "remote"}, {CKPT_ESTORAGE, "storage"}, {CKPT_EINTERNAL, "internal"},
+        {CKPT_ECANCELED, "canceled"},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         CHECK(h_streq(ckpt_strerror(t[i].code), t[i].name), "ckpt_strerror(%d) = %s, want %s", t[i].code,
@@ -321,9 +322,9 @@ static void test_strerror(void) {
     /* The codes are the documented numbers (append-only ABI). */
     CHECK(CKPT_EINVAL == -1 && CKPT_ENOTFOUND == -2 && CKPT_ECONFLICT == -3 && CKPT_EQUOTA == -4 &&
               CKPT_EAUTH == -5 && CKPT_EPERM == -6 && CKPT_ETIMEOUT == -7 && CKPT_ENETWORK == -8 &&
-              CKPT_EREMOTE == -9 && CKPT_ESTORAGE == -10 && CKPT_EINTERNAL == -11,
+              CKPT_EREMOTE == -9 && CKPT_ESTORAGE == -10 && CKPT_EINTERNAL == -11 && CKPT_ECANCELED == -12,
           "CKPT_E* numbers changed");
-    const int unknown[] = {12345, 1, -12, -100, 2147483647, -2147483647 - 1};
+    const int unknown[] = {12345, 1, -13, -100, 2147483647, -2147483647 - 1};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
         CHECK(h_streq(ckpt_strerror(unknown[i]), "unknown"), "ckpt_strerror(%d) = %s, want unknown", unknown[i],
               h_str(ckpt_strerror(unknown[i])));
@@ -617,6 +618,25 @@ static void test_call_arguments(void) {
     call_fail(c, "local.checkpoint.set_status", NULL, E9900, "checkpoint_id");
     text_fail(c, "checkpoint.get", NULL, E9900, "checkpoint_id");
     text_fail(c, "checkpoint.get", "{}", E9900, "checkpoint_id");
+    /* 1.1 */
+    call_fail(c, "backup.get", NULL, E9900, "backup_id");
+    call_fail(c, "backup.update", NULL, E9900, "backup_id");
+    call_fail(c, "backup.delete", NULL, E9900, "backup_id");
+    call_fail(c, "backup.restore", NULL, E9900, "backup_id");
+    call_fail(c, "backup.wait", NULL, E9900, "backup_id");
+    call_fail(c, "backup.prune", NULL, E9900, "vault_id");
+    call_fail(c, "operation_log.get", NULL, E9900, "operation_log_id");
+    call_fail(c, "operation_log.wait", NULL, E9900, "operation_log_id");
+    text_fail(c, "backup.restore", NULL, E9900, "backup_id");
+    {
+        json_t *all = call_ok(c, "backup.list", NULL); /* NULL: every backup, here none */
+        CHECK(all && json_array_size(jget(all, "backups")) == 0 && json_integer_value(jget(all, "count")) == 0,
+              "backup.list with a NULL request");
+        json_decref(all);
+        all = call_ok(c, "operation_log.list", NULL);
+        CHECK(all && json_is_array(jget(all, "operation_logs")), "operation_log.list with a NULL request");
+        json_decref(all);
+    }
 
     /* Not an object. */
     json_t *arr = json_array();
@@ -815,7 +835,7 @@ static void test_typed_arguments(void) {
     TYPED_FAIL(ckpt_checkpoint_get(c, "0f0f0f0f-1111-4222-8333-44444444444g", &resp, &err), E9900, "checkpoint_id");
     TYPED_FAIL(ckpt_checkpoint_get(c, "0f0f0f0f11114222833344444444444400000", &resp, &err), E9900, "checkpoint_id");
     TYPED_FAIL(ckpt_checkpoint_get(c, MISSING_ID, &resp, &err), CKPT_ENOTFOUND, "not_found", 404,
-               "BackupService.6302", MISSING_ID);
+               "BackupService.6217", MISSING_ID);
     err = SENTINEL_J;
     CHECK(ckpt_checkpoint_get(c, MISSING_ID, NULL, &err) == CKPT_EINVAL, "get(response NULL)");
     CHECK_ERROR(err == SENTINEL_J ? NULL : err, E9900, "response");
@@ -835,7 +855,7 @@ static void test_typed_arguments(void) {
                "timeout_ms");
     TYPED_FAIL(ckpt_checkpoint_wait(c, MISSING_ID, NULL, 9223372036854775807LL, &resp, &err), E9900, "timeout_ms");
     TYPED_FAIL(ckpt_checkpoint_wait(c, MISSING_ID, NULL, 0, &resp, &err), CKPT_ENOTFOUND, "not_found", 404,
-               "BackupService.6302", NULL);
+               "BackupService.6217", NULL);
     err = SENTINEL_J;
     CHECK(ckpt_checkpoint_wait(c, MISSING_ID, NULL, 0, NULL, &err) == CKPT_EINVAL, "wait(response NULL)");
     CHECK_ERROR(err == SENTINEL_J ? NULL : err, E9900, "response");
@@ -887,6 +907,11 @@ static void test_hostile_ids(void) {
         {"policy.checkpoint_get", "checkpoint_id", 1},
         {"local.checkpoint.set_status", "checkpoint_id", 0},
         {"local.vault.set_status", "vault_id", 0},
+        {"backup.get", "backup_id", 0},
+        {"backup.delete", "backup_id", 0},
+        {"backup.wait", "backup_id", 0},
+        {"operation_log.get", "operation_log_id", 0},
+        {"operation_log.wait", "operation_log_id", 0},
     };
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
@@ -1114,7 +1139,7 @@ static void test_parameter_errors(void) {
     call_failf(c, "local.vault.set_status", E9900, "status", "{\"vault_id\":\"%s\"}", v);
     call_failf(c, "local.vault.set_status", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6105", MISSING_ID,
                "{\"vault_id\":\"%s\",\"status\":\"lock\"}", MISSING_ID);
-    call_failf(c, "local.checkpoint.set_status", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6302", MISSING_ID,
+    call_failf(c, "local.checkpoint.set_status", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6217", MISSING_ID,
                "{\"checkpoint_id\":\"%s\",\"status\":\"error\"}", MISSING_ID);
     call_failf(c, "checkpoint.wait", E9900, "interval_ms",
                "{\"checkpoint_id\":\"%s\",\"interval_ms\":0}", MISSING_ID);
@@ -1193,7 +1218,7 @@ static void test_vault_errors(void) {
     free(v);
 
     /* checkpoint.get of an unknown id: 404 BackupService.6302. */
-    call_failf(c, "checkpoint.get", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6302", MISSING_ID,
+    call_failf(c, "checkpoint.get", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6217", MISSING_ID,
                "{\"checkpoint_id\":\"%s\"}", MISSING_ID);
     ckpt_client_close(c);
 }
@@ -1468,7 +1493,7 @@ static void test_policy_errors(void) {
                "{\"checkpoint\":{\"plan_id\":\"%s\",\"parameters\":{}}}", plan);
     if (v1id) {
         /* v1 and v3 checkpoints are different namespaces. */
-        call_failf(c, "checkpoint.get", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6302", NULL,
+        call_failf(c, "checkpoint.get", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6217", NULL,
                    "{\"checkpoint_id\":\"%s\"}", v1id);
         json_t *g = call_okf(c, "policy.checkpoint_get", "{\"checkpoint_id\":\"%s\"}", v1id);
         CHECK(h_streq(jstr(g, "checkpoint.status"), "protecting"), "v1 checkpoint protecting");
@@ -1550,7 +1575,7 @@ static void test_usage_and_isolation(void) {
         call_failf(other, "vault.get", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6105", NULL,
                    "{\"vault_id\":\"%s\"}", v);
     if (cp)
-        call_failf(other, "checkpoint.get", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6302", NULL,
+        call_failf(other, "checkpoint.get", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6217", NULL,
                    "{\"checkpoint_id\":\"%s\"}", cp);
     free(cp);
     free(v);
@@ -1574,12 +1599,19 @@ static void check_resource_v3(const char *where, const json_t *r, const char *id
     CHECK(ps && (!strcmp(ps, "available") || !strcmp(ps, "error") || !strcmp(ps, "protecting") ||
                  !strcmp(ps, "restoring") || !strcmp(ps, "removing")),
           "%s: resource.protect_status %s", where, h_str(ps));
-    json_t *x = json_object_get(r, "extra_info");
-    CHECK(json_is_object(x), "%s: resource.extra_info is not an object", where);
+    /* SPEC 6.3: extra_info is JSON-encoded text, and backup_size and
+     * backup_count are strings (the official SDK types them so). */
+    const char *xt = jstr(r, "extra_info");
+    CHECK(xt != NULL, "%s: resource.extra_info is not a string", where);
+    json_t *x = xt ? json_loads(xt, 0, NULL) : NULL;
+    CHECK(json_is_object(x), "%s: resource.extra_info %s is not the text of an object", where, h_str(xt));
     CHECK(json_is_array(json_object_get(x, "exclude_volumes")), "%s: extra_info.exclude_volumes not an array",
           where);
     CHECK(json_is_array(json_object_get(x, "include_volumes")), "%s: extra_info.include_volumes not an array",
           where);
+    json_decref(x);
+    CHECK(json_is_string(json_object_get(r, "backup_size")), "%s: resource.backup_size is not a string", where);
+    CHECK(json_is_string(json_object_get(r, "backup_count")), "%s: resource.backup_count is not a string", where);
 }
 
 /* CheckpointCreate, field by field (seed 000 table 7-12, seed 004). */
@@ -1800,7 +1832,7 @@ static void test_seed_policy_v1(void) {
         check_checkpoint_v1("wait (v1)", g, pid, "available", "manual");
         json_decref(g);
         /* A v1 backup is not a v3 checkpoint. */
-        call_failf(c, "checkpoint.get", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6302", NULL,
+        call_failf(c, "checkpoint.get", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6217", NULL,
                    "{\"checkpoint_id\":\"%s\"}", cid);
     }
     json_decref(resp);
@@ -1846,6 +1878,1569 @@ static void test_seed_policy_v1(void) {
 }
 
 /* ==========================================================================
+ * The lifecycle (since 1.1): backups, tasks, restore, retention
+ * ========================================================================== */
+
+#define DEFAULT_PROJECT "00000000000000000000000000000000"
+
+/* A borrowed input's refcount and content before a call, to compare after. */
+typedef struct {
+    const json_t *j;
+    size_t refs;
+    char *dump;
+} borrowed_t;
+
+static borrowed_t borrow(const json_t *j) {
+    borrowed_t b = {j, j ? j->refcount : 0, j ? h_dump(j) : NULL};
+    return b;
+}
+
+static void h_borrowed(const char *file, int line, borrowed_t *b, const char *what) {
+    if (b->j) {
+        char *now = h_dump(b->j);
+        h_check(b->j->refcount == b->refs, file, line, "%s: refcount %zu -> %zu", what, b->refs, b->j->refcount);
+        h_check(strcmp(now, b->dump) == 0, file, line, "%s: modified: %s -> %s", what, b->dump, now);
+        free(now);
+    }
+    free(b->dump);
+    b->dump = NULL;
+}
+
+/* CHECK_BORROWED(b, what): the input of borrow() is as it was. */
+#define CHECK_BORROWED(b, what) h_borrowed(__FILE__, __LINE__, &(b), (what))
+
+/* The checks of one successful typed call: rc 0, *error cleared to NULL, the
+ * response a new object (refcount 1).  Returns the response or NULL. */
+static json_t *h_typed_ok(const char *file, int line, const char *what, int rc, json_t *resp, json_t *err) {
+    char *ed = (err && err != SENTINEL_J) ? h_dump(err) : NULL;
+    h_check(rc == CKPT_OK, file, line, "%s: rc %d (%s) %s", what, rc, ckpt_strerror(rc), h_str(ed));
+    free(ed);
+    h_check(err == NULL, file, line, "%s: *error not NULL on success", what);
+    if (err != SENTINEL_J) json_decref(err);
+    if (resp == SENTINEL_J) {
+        h_check(0, file, line, "%s: *response not set", what);
+        resp = NULL;
+    }
+    if (rc != CKPT_OK) {
+        h_check(resp == NULL, file, line, "%s: *response not NULL on failure", what);
+        json_decref(resp);
+        return NULL;
+    }
+    if (!h_check(json_is_object(resp), file, line, "%s: response is not an object", what)) {
+        json_decref(resp);
+        return NULL;
+    }
+    h_check(resp->refcount == 1, file, line, "%s: response refcount %zu, want 1", what, resp->refcount);
+    return resp;
+}
+
+/* LC_OK(out, call) and LC_FAIL(call, CODE, CLASS, HTTP, ECODE, msg_sub): a
+ * typed call with its out-parameters pre-loaded with sentinels; they use
+ * the locals `resp` and `err` of the test. */
+#define LC_OK(out, call)                                                              \
+    do {                                                                              \
+        resp = SENTINEL_J;                                                            \
+        err = SENTINEL_J;                                                             \
+        int rc_ = (call);                                                             \
+        (out) = h_typed_ok(__FILE__, __LINE__, #call, rc_, resp, err);                \
+    } while (0)
+#define LC_FAIL(call, ...)                                                            \
+    do {                                                                              \
+        resp = SENTINEL_J;                                                            \
+        err = SENTINEL_J;                                                             \
+        int rc_ = (call);                                                             \
+        h_typed_fail(__FILE__, __LINE__, #call, rc_, resp, err, __VA_ARGS__);         \
+    } while (0)
+
+/* ckpt_backup_delete expecting success: *error cleared. */
+static int h_delete_ok(const char *file, int line, ckpt_client *c, const char *id) {
+    json_t *err = SENTINEL_J;
+    int rc = ckpt_backup_delete(c, id, &err);
+    char *ed = (err && err != SENTINEL_J) ? h_dump(err) : NULL;
+    int ok = h_check(rc == CKPT_OK, file, line, "ckpt_backup_delete(%s): rc %d %s", h_str(id), rc, h_str(ed));
+    free(ed);
+    ok &= h_check(err == NULL, file, line, "ckpt_backup_delete: *error not NULL on success");
+    if (err != SENTINEL_J) json_decref(err);
+    return ok;
+}
+
+/* ckpt_backup_delete expecting the given error object. */
+static int h_delete_fail(const char *file, int line, ckpt_client *c, const char *id, int code, const char *cls,
+                         int http, const char *ecode, const char *msg_sub) {
+    json_t *err = SENTINEL_J;
+    int rc = ckpt_backup_delete(c, id, &err);
+    int ok = h_check(rc == code, file, line, "ckpt_backup_delete(%.40s): rc %d, want %d", h_str(id), rc, code);
+    if (err == SENTINEL_J) err = NULL;
+    ok &= h_check_error(file, line, err, code, cls, http, ecode, msg_sub);
+    if (err) ok &= h_check(err->refcount == 1, file, line, "error refcount %zu, want 1", err->refcount);
+    json_decref(err);
+    return ok;
+}
+
+#define delete_ok(c, id) h_delete_ok(__FILE__, __LINE__, (c), (id))
+#define delete_fail(c, id, ...) h_delete_fail(__FILE__, __LINE__, (c), (id), __VA_ARGS__)
+
+/* ckpt_backup_list with printf-built filters (fmt NULL: NULL filters),
+ * expecting success.  Checks the ownership rules and the page's shape:
+ * {"backups": [objects], "count", "offset", "limit"}, integers, count at
+ * least the page's size.  Returns the page (json_decref it) or NULL. */
+static json_t *h_list(const char *file, int line, ckpt_client *c, const char *fmt, ...) {
+    json_t *filters = NULL;
+    if (fmt) {
+        char buf[4096];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(buf, sizeof buf, fmt, ap);
+        va_end(ap);
+        filters = jf("%s", buf);
+    }
+    borrowed_t b = borrow(filters);
+    json_t *resp = SENTINEL_J, *err = SENTINEL_J;
+    int rc = ckpt_backup_list(c, filters, &resp, &err);
+    json_t *page = h_typed_ok(file, line, "ckpt_backup_list", rc, resp, err);
+    h_borrowed(file, line, &b, "backup.list filters");
+    json_decref(filters);
+    if (!page) return NULL;
+    json_t *list = json_object_get(page, "backups");
+    json_t *count = json_object_get(page, "count");
+    h_check(json_is_array(list), file, line, "backup.list: backups is not an array");
+    h_check(json_is_integer(count) && json_integer_value(count) >= (json_int_t)json_array_size(list), file, line,
+            "backup.list: count is not an integer >= the page size");
+    h_check(json_is_integer(json_object_get(page, "offset")), file, line, "backup.list: offset is not an integer");
+    h_check(json_is_integer(json_object_get(page, "limit")), file, line, "backup.list: limit is not an integer");
+    for (size_t i = 0; i < json_array_size(list); i++)
+        h_check(json_is_object(json_array_get(list, i)), file, line, "backup.list: backups[%zu] is not an object", i);
+    return page;
+}
+
+#define list_ok(c, ...) h_list(__FILE__, __LINE__, (c), __VA_ARGS__)
+
+static size_t page_size(const json_t *page) { return json_array_size(json_object_get(page, "backups")); }
+static long long page_count(const json_t *page) { return (long long)json_integer_value(json_object_get(page, "count")); }
+static const char *page_id(const json_t *page, size_t i) {
+    return jstr(json_array_get(json_object_get(page, "backups"), i), "id");
+}
+
+/* The one backup of `resource` in checkpoint `cp` (free it), or NULL. */
+static char *h_backup_of(const char *file, int line, ckpt_client *c, const char *cp, const char *resource) {
+    json_t *page = h_list(file, line, c, "{\"checkpoint_id\":\"%s\",\"resource_id\":\"%s\"}", cp, resource);
+    h_check(page_size(page) == 1, file, line, "checkpoint %s has %zu backups of resource %s, want 1", cp,
+            page_size(page), resource);
+    const char *id = page_size(page) == 1 ? page_id(page, 0) : NULL;
+    char *out = id ? strdup(id) : NULL;
+    json_decref(page);
+    return out;
+}
+
+#define backup_of(c, cp, resource) h_backup_of(__FILE__, __LINE__, (c), (cp), (resource))
+
+/* vault.billing.used, or -1. */
+static long long vault_used(ckpt_client *c, const char *vault) {
+    json_t *g = call_okf(c, "vault.get", "{\"vault_id\":\"%s\"}", vault);
+    json_t *u = jget(g, "vault.billing.used");
+    long long used = json_is_integer(u) ? (long long)json_integer_value(u) : -1;
+    json_decref(g);
+    return used;
+}
+
+/* A backup's status through ckpt_backup_get, or "" (static buffer). */
+static const char *backup_status(ckpt_client *c, const char *id) {
+    static char buf[64];
+    json_t *resp = NULL;
+    buf[0] = 0;
+    if (ckpt_backup_get(c, id, &resp, NULL) == CKPT_OK && jstr(resp, "backup.status"))
+        snprintf(buf, sizeof buf, "%s", jstr(resp, "backup.status"));
+    json_decref(resp);
+    return buf;
+}
+
+static void set_checkpoint_status(ckpt_client *c, const char *cp, const char *status) {
+    json_t *s = call_okf(c, "local.checkpoint.set_status", "{\"checkpoint_id\":\"%s\",\"status\":\"%s\"}", cp, status);
+    json_decref(s);
+}
+
+static void set_vault_status(ckpt_client *c, const char *vault, const char *status) {
+    json_t *s = call_okf(c, "local.vault.set_status", "{\"vault_id\":\"%s\",\"status\":\"%s\"}", vault, status);
+    json_decref(s);
+}
+
+/* The id of the newest `type` task (operation_log.list) about backup_id
+ * (free it), or NULL. */
+static char *find_log(ckpt_client *c, const char *vault, const char *type, const char *backup_id) {
+    json_t *l = call_okf(c, "operation_log.list", "{\"vault_id\":\"%s\",\"operation_type\":\"%s\"}", vault, type);
+    json_t *logs = json_object_get(l, "operation_logs");
+    char path[64];
+    snprintf(path, sizeof path, "extra_info.%s.backup_id", type);
+    char *out = NULL;
+    for (size_t i = 0; !out && i < json_array_size(logs); i++)
+        if (h_streq(jstr(json_array_get(logs, i), path), backup_id)) out = strdup(jstr(json_array_get(logs, i), "id"));
+    json_decref(l);
+    return out;
+}
+
+static int one_of(const char *s, const char *const *set) {
+    for (; s && *set; set++)
+        if (strcmp(s, *set) == 0) return 1;
+    return 0;
+}
+
+/* What a BackupResp should say; NULL, -1: anything of the right type. */
+typedef struct {
+    const char *checkpoint_id, *vault_id, *resource_id, *resource_name, *resource_type, *status, *name;
+    long long size;
+    int incremental;
+    int auto_trigger;
+} backup_want;
+
+/* BackupResp (SPEC 6.3), field by field, with the JSON types. */
+static void check_backup_resp(const char *where, const json_t *b, const backup_want *w) {
+    static const char *const statuses[] = {"available",       "protecting",     "deleting",        "restoring", "error",
+                                           "waiting_protect", "waiting_delete", "waiting_restore", NULL};
+    if (!CHECK(json_is_object(b), "%s: backup is not an object", where)) return;
+    CHECK(is_uuid(jstr(b, "id")), "%s: id %s is not a UUID", where, h_str(jstr(b, "id")));
+    CHECK(json_is_string(jget(b, "name")), "%s: name is not a string", where);
+    if (w->name) CHECK(h_streq(jstr(b, "name"), w->name), "%s: name %s, want %s", where, h_str(jstr(b, "name")), w->name);
+    CHECK(json_is_string(jget(b, "description")), "%s: description is not a string", where);
+    if (w->checkpoint_id)
+        CHECK(h_streq(jstr(b, "checkpoint_id"), w->checkpoint_id), "%s: checkpoint_id %s, want %s", where,
+              h_str(jstr(b, "checkpoint_id")), w->checkpoint_id);
+    else
+        CHECK(is_uuid(jstr(b, "checkpoint_id")), "%s: checkpoint_id", where);
+    if (w->vault_id)
+        CHECK(h_streq(jstr(b, "vault_id"), w->vault_id), "%s: vault_id %s, want %s", where, h_str(jstr(b, "vault_id")),
+              w->vault_id);
+    CHECK(h_streq(jstr(b, "project_id"), DEFAULT_PROJECT), "%s: project_id %s", where, h_str(jstr(b, "project_id")));
+    CHECK(is_uuid(jstr(b, "provider_id")), "%s: provider_id %s is not a UUID", where, h_str(jstr(b, "provider_id")));
+    if (w->resource_id) CHECK(h_streq(jstr(b, "resource_id"), w->resource_id), "%s: resource_id", where);
+    if (w->resource_name)
+        CHECK(h_streq(jstr(b, "resource_name"), w->resource_name), "%s: resource_name %s, want %s", where,
+              h_str(jstr(b, "resource_name")), w->resource_name);
+    CHECK(json_is_string(jget(b, "resource_name")), "%s: resource_name is not a string", where);
+    if (w->resource_type)
+        CHECK(h_streq(jstr(b, "resource_type"), w->resource_type), "%s: resource_type %s, want %s", where,
+              h_str(jstr(b, "resource_type")), w->resource_type);
+    json_t *size = jget(b, "resource_size");
+    CHECK(json_is_integer(size), "%s: resource_size is not an integer (SPEC 6.3)", where);
+    if (w->size >= 0)
+        CHECK(json_integer_value(size) == w->size, "%s: resource_size %lld, want %lld", where,
+              (long long)json_integer_value(size), w->size);
+    CHECK(json_is_string(jget(b, "resource_az")), "%s: resource_az is not a string", where);
+    CHECK(h_streq(jstr(b, "image_type"), "backup"), "%s: image_type %s", where, h_str(jstr(b, "image_type")));
+    const char *st = jstr(b, "status");
+    CHECK(one_of(st, statuses), "%s: status %s is not a BackupResp status", where, h_str(st));
+    if (w->status) CHECK(h_streq(st, w->status), "%s: status %s, want %s", where, h_str(st), w->status);
+    CHECK(is_timestamp(jstr(b, "created_at")), "%s: created_at %s", where, h_str(jstr(b, "created_at")));
+    CHECK(is_timestamp(jstr(b, "updated_at")), "%s: updated_at %s", where, h_str(jstr(b, "updated_at")));
+    json_t *pa = jget(b, "protected_at");
+    CHECK(json_is_null(pa) || is_timestamp(json_string_value(pa)), "%s: protected_at is not null or a timestamp",
+          where);
+    if (h_streq(st, "available"))
+        CHECK(is_timestamp(json_string_value(pa)), "%s: an available backup has no protected_at", where);
+    CHECK(json_is_null(jget(b, "expired_at")), "%s: expired_at of a backup kept forever is not null", where);
+    json_t *parent = jget(b, "parent_id");
+    CHECK(json_is_null(parent) || json_is_string(parent), "%s: parent_id missing or not null/string", where);
+    json_t *inc = jget(b, "incremental");
+    CHECK(json_is_boolean(inc), "%s: incremental is not a boolean (SPEC 6.3)", where);
+    if (w->incremental >= 0)
+        CHECK(json_is_boolean(inc) && json_boolean_value(inc) == w->incremental, "%s: incremental, want %s", where,
+              w->incremental ? "true" : "false");
+    json_t *children = jget(b, "children");
+    CHECK(json_is_array(children), "%s: children is not an array", where);
+    if (h_streq(jstr(b, "resource_type"), "OS::Cinder::Volume"))
+        CHECK(json_array_size(children) == 0, "%s: children of a volume backup is not []", where);
+    json_t *x = jget(b, "extend_info");
+    if (CHECK(json_is_object(x), "%s: extend_info is not an object", where)) {
+        static const char *const bools[] = {"auto_trigger", "bootable", "contain_system_disk", "encrypted", "system_disk"};
+        for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++)
+            CHECK(json_is_boolean(json_object_get(x, bools[i])), "%s: extend_info.%s is not a boolean", where, bools[i]);
+        if (w->auto_trigger >= 0)
+            CHECK(json_boolean_value(json_object_get(x, "auto_trigger")) == w->auto_trigger,
+                  "%s: extend_info.auto_trigger, want %s", where, w->auto_trigger ? "true" : "false");
+        CHECK(h_streq(jstr(x, "supported_restore_mode"), "backup"), "%s: extend_info.supported_restore_mode", where);
+        CHECK(json_is_string(json_object_get(x, "snapshot_id")), "%s: extend_info.snapshot_id is not a string", where);
+    }
+    CHECK(h_streq(jstr(b, "enterprise_project_id"), "0"), "%s: enterprise_project_id", where);
+    json_t *rr = jget(b, "replication_records");
+    CHECK(json_is_array(rr) && json_array_size(rr) == 0, "%s: replication_records is not []", where);
+}
+
+/* OperationLog (SPEC 6.3), field by field; status NULL: any. */
+static void check_operation_log(const char *where, const json_t *log, const char *type, const char *status) {
+    static const char *const statuses[] = {"waiting", "running", "success", "failed", "timeout", "skipped", NULL};
+    if (!CHECK(json_is_object(log), "%s: operation log is not an object", where)) return;
+    CHECK(is_uuid(jstr(log, "id")), "%s: id", where);
+    CHECK(h_streq(jstr(log, "project_id"), DEFAULT_PROJECT), "%s: project_id", where);
+    static const char *const strings[] = {"provider_id", "checkpoint_id", "policy_id", "vault_id", "vault_name"};
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        CHECK(json_is_string(jget(log, strings[i])), "%s: %s is not a string", where, strings[i]);
+    CHECK(h_streq(jstr(log, "operation_type"), type), "%s: operation_type %s, want %s", where,
+          h_str(jstr(log, "operation_type")), type);
+    const char *st = jstr(log, "status");
+    CHECK(one_of(st, statuses), "%s: status %s is not an OperationLog status", where, h_str(st));
+    if (status) CHECK(h_streq(st, status), "%s: status %s, want %s", where, h_str(st), status);
+    CHECK(is_timestamp(jstr(log, "created_at")), "%s: created_at", where);
+    CHECK(is_timestamp(jstr(log, "started_at")), "%s: started_at", where);
+    CHECK(is_timestamp(jstr(log, "updated_at")), "%s: updated_at", where);
+    json_t *ended = jget(log, "ended_at");
+    CHECK(json_is_null(ended) || is_timestamp(json_string_value(ended)), "%s: ended_at is not null or a timestamp",
+          where);
+    int final = st && (strcmp(st, "success") == 0 || strcmp(st, "failed") == 0);
+    if (final) CHECK(is_timestamp(json_string_value(ended)), "%s: a %s task has no ended_at", where, st);
+    json_t *ei = jget(log, "error_info");
+    CHECK(json_is_object(ei) && json_is_string(jget(ei, "code")) && json_is_string(jget(ei, "message")),
+          "%s: error_info is not {code, message} strings", where);
+    if (h_streq(st, "success"))
+        CHECK(h_streq(jstr(ei, "code"), "") && h_streq(jstr(ei, "message"), ""),
+              "%s: error_info of a success is not empty strings", where);
+    json_t *progress = jget(log, "extra_info.common.progress");
+    CHECK(json_is_integer(progress) && json_integer_value(progress) >= 0 && json_integer_value(progress) <= 100,
+          "%s: extra_info.common.progress is not an integer 0-100", where);
+    if (h_streq(st, "success"))
+        CHECK(json_integer_value(progress) == 100, "%s: progress %lld of a success", where,
+              (long long)json_integer_value(progress));
+    CHECK(json_is_string(jget(log, "extra_info.common.request_id")), "%s: extra_info.common.request_id", where);
+    CHECK(json_is_string(jget(log, "extra_info.common.task_id")), "%s: extra_info.common.task_id", where);
+    json_t *r = jget(log, "extra_info.resource");
+    CHECK(json_is_object(r) && json_is_string(jget(r, "id")) && json_is_string(jget(r, "name")) &&
+              json_is_string(jget(r, "type")) && json_is_object(jget(r, "extra_info")),
+          "%s: extra_info.resource is not {id, name, type, extra_info {}}", where);
+    json_t *t = json_object_get(jget(log, "extra_info"), type);
+    if (strcmp(type, "backup") == 0 || strcmp(type, "delete") == 0 || strcmp(type, "restore") == 0) {
+        CHECK(json_is_object(t), "%s: extra_info.%s is not an object", where, type);
+        CHECK(is_uuid(jstr(t, "backup_id")), "%s: extra_info.%s.backup_id", where, type);
+        CHECK(json_is_string(jget(t, "backup_name")), "%s: extra_info.%s.backup_name", where, type);
+    }
+    if (strcmp(type, "backup") == 0) {
+        const char *inc = jstr(t, "incremental");
+        CHECK(h_streq(inc, "true") || h_streq(inc, "false"),
+              "%s: extra_info.backup.incremental is not the string \"true\" or \"false\" (SPEC 6.3)", where);
+    }
+    if (strcmp(type, "restore") == 0)
+        CHECK(json_is_string(jget(t, "target_resource_id")) && json_is_string(jget(t, "target_resource_name")),
+              "%s: extra_info.restore.target_resource_id/name are not strings", where);
+}
+
+/* A checkpoint's vault.resources[] (SPEC 6.3): resource_size, backup_size
+ * and backup_count strings, extra_info the JSON text of an object. */
+static void check_checkpoint_resource(const char *where, const json_t *r, long long size, const char *protect) {
+    char want[32];
+    snprintf(want, sizeof want, "%lld", size);
+    CHECK(h_streq(jstr(r, "resource_size"), want), "%s: resource_size is not the string \"%s\"", where, want);
+    const char *xt = jstr(r, "extra_info");
+    CHECK(xt != NULL, "%s: extra_info is not a string (SPEC 6.3)", where);
+    json_t *x = xt ? json_loads(xt, 0, NULL) : NULL;
+    CHECK(json_is_object(x), "%s: extra_info %s is not the JSON text of an object", where, h_str(xt));
+    json_decref(x);
+    CHECK(json_is_string(jget(r, "backup_size")), "%s: backup_size is not a string", where);
+    CHECK(json_is_string(jget(r, "backup_count")), "%s: backup_count is not a string", where);
+    if (h_streq(protect, "available")) {
+        CHECK(h_streq(jstr(r, "backup_size"), want), "%s: backup_size %s of an available backup, want \"%s\"", where,
+              h_str(jstr(r, "backup_size")), want);
+        CHECK(h_streq(jstr(r, "backup_count"), "1"), "%s: backup_count %s, want \"1\"", where,
+              h_str(jstr(r, "backup_count")));
+    }
+    if (protect)
+        CHECK(h_streq(jstr(r, "protect_status"), protect), "%s: protect_status %s, want %s", where,
+              h_str(jstr(r, "protect_status")), protect);
+}
+
+/* The vault.resources[] entry of `resource` in a checkpoint response. */
+static const json_t *checkpoint_resource(const json_t *resp, const char *resource) {
+    json_t *list = jget(resp, "checkpoint.vault.resources");
+    for (size_t i = 0; i < json_array_size(list); i++)
+        if (h_streq(jstr(json_array_get(list, i), "id"), resource)) return json_array_get(list, i);
+    return NULL;
+}
+
+/* ckpt_backup_list and ckpt_backup_get: shapes, filters, paging, errors. */
+static void test_backup_list_get(void) {
+    ckpt_client *c = open_memory();
+    if (!c) return;
+    char r1[37], r2[37];
+    mkid(r1);
+    mkid(r2);
+    res_t res[2] = {{r1, "OS::Nova::Server", "srv", 2}, {r2, "OS::Cinder::Volume", "vol", 3}};
+    char *v = create_vault(c, "list", 100, res, 2);
+    json_t *p = jf("{\"name\":\"nightly\",\"description\":\"d\",\"incremental\":false}");
+    char *cp = v ? create_checkpoint(c, v, p) : NULL;
+    json_decref(p);
+    if (!cp) {
+        free(v);
+        ckpt_client_close(c);
+        return;
+    }
+    json_t *resp, *err, *page, *g;
+
+    /* One page of the checkpoint's backups; the filters borrowed (a shared
+     * object: refcount 2 before and after). */
+    json_t *filters = jf("{\"checkpoint_id\":\"%s\"}", cp);
+    json_incref(filters);
+    borrowed_t bf = borrow(filters);
+    LC_OK(page, ckpt_backup_list(c, filters, &resp, &err));
+    CHECK_BORROWED(bf, "ckpt_backup_list filters");
+    CHECK(filters->refcount == 2, "filters refcount %zu, want 2", filters->refcount);
+    json_decref(filters);
+    json_decref(filters);
+    json_t *list = jget(page, "backups");
+    CHECK(json_object_size(page) == 4, "backup.list: want exactly {backups, count, offset, limit}");
+    CHECK(json_is_array(list) && json_array_size(list) == 2, "a checkpoint of 2 resources lists %zu backups",
+          json_array_size(list));
+    CHECK(json_is_integer(jget(page, "count")) && page_count(page) == 2, "count %lld, want 2", page_count(page));
+    CHECK(json_is_integer(jget(page, "offset")) && json_integer_value(jget(page, "offset")) == 0, "offset, want 0");
+    CHECK(json_is_integer(jget(page, "limit")) && json_integer_value(jget(page, "limit")) == 1000,
+          "limit, want the default 1000");
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        json_t *b = json_array_get(list, i);
+        int vol = h_streq(jstr(b, "resource_id"), r2);
+        backup_want w = {cp, v, vol ? r2 : r1, vol ? "vol" : "srv", vol ? "OS::Cinder::Volume" : "OS::Nova::Server",
+                         "available", "nightly", vol ? 3 : 2, 0, 0};
+        char where[64];
+        snprintf(where, sizeof where, "backup.list[%zu]", i);
+        check_backup_resp(where, b, &w);
+        CHECK(h_streq(jstr(b, "description"), "d"), "%s: description is not the checkpoint's", where);
+
+        /* ckpt_backup_get: {"backup": the same BackupResp}. */
+        const char *id = jstr(b, "id");
+        LC_OK(g, ckpt_backup_get(c, id, &resp, &err));
+        CHECK(json_object_size(g) == 1 && json_is_object(jget(g, "backup")), "backup.get: want {\"backup\": {...}}");
+        check_backup_resp("backup.get", jget(g, "backup"), &w);
+        CHECK(json_equal(jget(g, "backup"), b), "backup.get and backup.list differ for %s", h_str(id));
+        /* A new reference each time: mutating it changes nothing later. */
+        json_t *g2 = NULL;
+        CHECK(ckpt_backup_get(c, id, &g2, NULL) == CKPT_OK, "backup.get with NULL error");
+        CHECK(g2 && g2 != g && g2->refcount == 1, "two gets return one object");
+        if (g) json_object_set_new(json_object_get(g, "backup"), "name", json_string("mutated"));
+        json_decref(g2);
+        g2 = NULL;
+        CHECK(ckpt_backup_get(c, id, &g2, NULL) == CKPT_OK && h_streq(jstr(g2, "backup.name"), "nightly"),
+              "mutating a response changed the backup");
+        json_decref(g2);
+        json_decref(g);
+    }
+    /* Two lists: two objects. */
+    json_t *page2 = list_ok(c, "{\"checkpoint_id\":\"%s\"}", cp);
+    CHECK(page2 && page2 != page && json_equal(page, page2), "a second list is not a new, equal object");
+    json_decref(page2);
+
+    /* NULL filters: the first page of all of them. */
+    LC_OK(page2, ckpt_backup_list(c, NULL, &resp, &err));
+    CHECK(page_count(page2) == 2 && page_size(page2) == 2, "NULL filters: %lld backups, want 2", page_count(page2));
+    json_decref(page2);
+    page2 = NULL;
+    CHECK(ckpt_backup_list(c, NULL, &page2, NULL) == CKPT_OK && page2, "ckpt_backup_list with NULL error");
+    json_decref(page2);
+
+    /* Filters (SPEC 6.1) and paging (SPEC 6.2). */
+    static const struct {
+        const char *fmt;
+        long long count;
+    } filt[] = {
+        {"{\"vault_id\":\"%s\",\"resource_id\":\"%s\"}", 1},
+        {"{\"vault_id\":\"%s\",\"resource_type\":\"OS::Cinder::Volume\"}", 1},
+        {"{\"vault_id\":\"%s\",\"resource_name\":\"srv\"}", 1},
+        {"{\"vault_id\":\"%s\",\"status\":[\"available\",\"error\"]}", 2},
+        {"{\"vault_id\":\"%s\",\"status\":\"protecting\"}", 0},
+        {"{\"vault_id\":\"%s\",\"incremental\":false}", 2},
+        {"{\"vault_id\":\"%s\",\"incremental\":true}", 0},
+        {"{\"vault_id\":\"%s\",\"name\":\"nightly\"}", 2},
+        {"{\"vault_id\":\"%s\",\"name\":\"night\"}", 0},
+        {"{\"vault_id\":\"%s\",\"image_type\":\"backup\"}", 2},
+        {"{\"vault_id\":\"%s\",\"start_time\":\"2999-01-01T00:00:00Z\"}", 0},
+        {"{\"vault_id\":\"%s\",\"end_time\":\"2999-01-01T00:00:00Z\"}", 2},
+        {"{\"vault_id\":\"%s\",\"start_time\":\"2000-01-01T00:00:00Z\",\"end_time\":\"2000-01-02T00:00:00Z\"}", 0},
+    };
+    for (size_t i = 0; i < sizeof filt / sizeof filt[0]; i++) {
+        json_t *f = list_ok(c, filt[i].fmt, v, r2);
+        if (f)
+            CHECK(page_count(f) == filt[i].count && (long long)page_size(f) == filt[i].count,
+                  "filter %zu: %lld backups, want %lld", i, page_count(f), filt[i].count);
+        json_decref(f);
+    }
+    json_t *f = list_ok(c, "{\"resource_id\":\"%s\"}", r2);
+    CHECK(page_size(f) == 1 && h_streq(jstr(json_array_get(jget(f, "backups"), 0), "resource_type"), "OS::Cinder::Volume"),
+          "resource_id filter");
+    json_decref(f);
+    const char *first = page_id(page, 0), *second = page_id(page, 1);
+    f = list_ok(c, "{\"vault_id\":\"%s\",\"limit\":1}", v);
+    CHECK(page_size(f) == 1 && page_count(f) == 2 && json_integer_value(jget(f, "limit")) == 1 &&
+              h_streq(page_id(f, 0), first),
+          "limit 1: the first of 2, count the total");
+    json_decref(f);
+    f = list_ok(c, "{\"vault_id\":\"%s\",\"limit\":1,\"offset\":1}", v);
+    CHECK(page_size(f) == 1 && page_count(f) == 2 && h_streq(page_id(f, 0), second) &&
+              json_integer_value(jget(f, "offset")) == 1,
+          "limit 1 offset 1: the second");
+    json_decref(f);
+    f = list_ok(c, "{\"vault_id\":\"%s\",\"limit\":1,\"marker\":\"%s\"}", v, h_str(first));
+    CHECK(page_size(f) == 1 && page_count(f) == 2 && h_streq(page_id(f, 0), second), "marker: the page after it");
+    json_decref(f);
+    f = list_ok(c, "{\"vault_id\":\"%s\",\"offset\":5}", v);
+    CHECK(f && page_size(f) == 0 && page_count(f) == 2, "a page past the end: [] and the count");
+    json_decref(f);
+    f = list_ok(c, "{\"vault_id\":\"%s\",\"sort\":\"created_at:asc\"}", v);
+    CHECK(page_size(f) == 2 && h_streq(page_id(f, 0), second) && h_streq(page_id(f, 1), first),
+          "sort created_at:asc is not the default order reversed");
+    json_decref(f);
+    f = list_ok(c, "{\"vault_id\":\"%s\",\"sort\":\"name:asc,id:desc\",\"limit\":1000}", v);
+    CHECK(page_size(f) == 2, "sort by two keys");
+    json_decref(f);
+
+    /* ckpt_call_text and ckpt_call give the same JSON for backup.list. */
+    char text[256];
+    snprintf(text, sizeof text, "{\"vault_id\":\"%s\",\"sort\":\"created_at:asc\",\"limit\":10}", v);
+    json_t *tj = text_ok(c, "backup.list", text);
+    json_t *req = jf("%s", text);
+    json_t *cj = call_ok(c, "backup.list", req);
+    json_t *lj = NULL;
+    CHECK(ckpt_backup_list(c, req, &lj, NULL) == CKPT_OK, "ckpt_backup_list of the same request");
+    CHECK(tj && cj && json_equal(tj, cj), "backup.list: ckpt_call_text and ckpt_call differ");
+    CHECK(lj && cj && json_equal(lj, cj), "backup.list: ckpt_backup_list and ckpt_call differ");
+    json_decref(tj);
+    json_decref(cj);
+    json_decref(lj);
+    json_decref(req);
+    json_decref(page);
+
+    /* Bad filters: 9900 naming the member; the filters still borrowed. */
+    static const struct {
+        const char *text, *sub;
+    } bad[] = {
+        {"{\"limit\":0}", "limit"},
+        {"{\"limit\":1001}", "limit"},
+        {"{\"limit\":\"10\"}", "limit"},
+        {"{\"limit\":1.5}", "limit"},
+        {"{\"offset\":-1}", "offset"},
+        {"{\"sort\":\"size\"}", "sort"},
+        {"{\"sort\":\"created_at:sideways\"}", "sort"},
+        {"{\"marker\":\"nope\"}", "marker"},
+        {"{\"start_time\":\"yesterday\"}", "start_time"},
+        {"{\"end_time\":\"2020-01-01\"}", "end_time"},
+        {"{\"status\":\"melted\"}", "status"},
+        {"{\"status\":[]}", "status"},
+        {"{\"status\":[\"available\",7]}", "status"},
+        {"{\"incremental\":\"true\"}", "incremental"},
+        {"{\"checkpoint_id\":\"nope\"}", "checkpoint_id"},
+        {"{\"vault_id\":7}", "vault_id"},
+        {"{\"resource_type\":\"OS::X\"}", "resource_type"},
+        {"{\"image_type\":\"snapshot\"}", "image_type"},
+        {"{\"bogus\":1}", "bogus"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *bj = jf("%s", bad[i].text);
+        borrowed_t bb = borrow(bj);
+        LC_FAIL(ckpt_backup_list(c, bj, &resp, &err), E9900, bad[i].sub);
+        CHECK_BORROWED(bb, bad[i].text);
+        json_decref(bj);
+    }
+    json_t *arr = json_array();
+    LC_FAIL(ckpt_backup_list(c, arr, &resp, &err), E9900, NULL);
+    CHECK(arr->refcount == 1, "array filters refcount changed");
+    json_decref(arr);
+    json_t *nocheck = json_object();
+    json_object_set_new(nocheck, "name", json_stringn_nocheck("\xff\xfe", 2));
+    LC_FAIL(ckpt_backup_list(c, nocheck, &resp, &err), E9900, "UTF-8");
+    json_decref(nocheck);
+    /* NULL pointers. */
+    LC_FAIL(ckpt_backup_list(NULL, NULL, &resp, &err), E9900, "client");
+    err = SENTINEL_J;
+    CHECK(ckpt_backup_list(c, NULL, NULL, &err) == CKPT_EINVAL, "ckpt_backup_list(response NULL)");
+    CHECK_ERROR(err == SENTINEL_J ? NULL : err, E9900, "response");
+    if (err != SENTINEL_J) json_decref(err);
+    CHECK(ckpt_backup_list(NULL, NULL, NULL, NULL) == CKPT_EINVAL, "ckpt_backup_list(all NULL)");
+    resp = SENTINEL_J;
+    json_t *lim = jf("{\"limit\":0}");
+    CHECK(ckpt_backup_list(c, lim, &resp, NULL) == CKPT_EINVAL && resp == NULL, "failing list with NULL error");
+    json_decref(lim);
+
+    /* ckpt_backup_get errors. */
+    LC_FAIL(ckpt_backup_get(c, MISSING_ID, &resp, &err), E6200, MISSING_ID);
+    LC_FAIL(ckpt_backup_get(c, cp, &resp, &err), E6200, NULL); /* a checkpoint id is not a backup id */
+    LC_FAIL(ckpt_backup_get(c, NULL, &resp, &err), E9900, "backup_id");
+    LC_FAIL(ckpt_backup_get(c, "", &resp, &err), E9900, "backup_id");
+    LC_FAIL(ckpt_backup_get(c, "nope", &resp, &err), E9900, "backup_id");
+    LC_FAIL(ckpt_backup_get(c, "../../etc/passwd", &resp, &err), E9900, "backup_id");
+    LC_FAIL(ckpt_backup_get(c, "\xff\xfe", &resp, &err), E9900, "backup_id");
+    LC_FAIL(ckpt_backup_get(NULL, MISSING_ID, &resp, &err), E9900, "client");
+    err = SENTINEL_J;
+    CHECK(ckpt_backup_get(c, MISSING_ID, NULL, &err) == CKPT_EINVAL, "ckpt_backup_get(response NULL)");
+    CHECK_ERROR(err == SENTINEL_J ? NULL : err, E9900, "response");
+    if (err != SENTINEL_J) json_decref(err);
+    CHECK(ckpt_backup_get(NULL, NULL, NULL, NULL) == CKPT_EINVAL, "ckpt_backup_get(all NULL)");
+    resp = SENTINEL_J;
+    CHECK(ckpt_backup_get(c, MISSING_ID, &resp, NULL) == CKPT_ENOTFOUND && resp == NULL, "failing get, NULL error");
+    /* The same through ckpt_call, as text too. */
+    call_failf(c, "backup.get", E6200, MISSING_ID, "{\"backup_id\":\"%s\"}", MISSING_ID);
+    text_fail(c, "backup.get", "{}", E9900, "backup_id");
+    call_failf(c, "backup.list", E9900, "limit", "{\"limit\":0}");
+    free(cp);
+    free(v);
+    ckpt_client_close(c);
+}
+
+/* ckpt_backup_delete: gone at once or "deleting" then gone; the vault's
+ * usage; the delete task; 6200, 6203, 9900. */
+static void test_backup_delete(void) {
+    ckpt_client *c = open_memory();
+    if (!c) return;
+    char r1[37], r2[37];
+    mkid(r1);
+    mkid(r2);
+    res_t res[2] = {{r1, "OS::Nova::Server", "srv", 2}, {r2, "OS::Cinder::Volume", "vol", 3}};
+    char *v = create_vault(c, "delete", 100, res, 2);
+    char *cp = v ? create_checkpoint(c, v, NULL) : NULL;
+    char *bs = cp ? backup_of(c, cp, r1) : NULL;
+    char *bv = cp ? backup_of(c, cp, r2) : NULL;
+    json_t *resp, *err;
+    if (bs && bv) {
+        CHECK(vault_used(c, v) == 5, "vault used %lld, want 5 after backing up 2 + 3 GB", vault_used(c, v));
+        /* Gone at once (no simulated duration); *error cleared. */
+        delete_ok(c, bv);
+        LC_FAIL(ckpt_backup_get(c, bv, &resp, &err), E6200, bv);
+        CHECK(vault_used(c, v) == 2, "vault used %lld after deleting the 3 GB backup, want 2", vault_used(c, v));
+        json_t *l = list_ok(c, "{\"checkpoint_id\":\"%s\"}", cp);
+        CHECK(page_count(l) == 1 && h_streq(page_id(l, 0), bs), "the checkpoint lists the other backup only");
+        json_decref(l);
+        json_t *g = NULL;
+        CHECK(ckpt_checkpoint_get(c, cp, &g, NULL) == CKPT_OK, "the checkpoint is there while it has a backup");
+        json_decref(g);
+        /* The delete task. */
+        char *log = find_log(c, v, "delete", bv);
+        CHECK(log != NULL, "no delete operation log for %s", bv);
+        if (log) {
+            json_t *lg = call_okf(c, "operation_log.get", "{\"operation_log_id\":\"%s\"}", log);
+            check_operation_log("delete log", jget(lg, "operation_log"), "delete", "success");
+            CHECK(h_streq(jstr(lg, "operation_log.vault_id"), v), "delete log: vault_id");
+            CHECK(h_streq(jstr(lg, "operation_log.checkpoint_id"), cp), "delete log: checkpoint_id");
+            CHECK(h_streq(jstr(lg, "operation_log.extra_info.resource.id"), r2), "delete log: extra_info.resource.id");
+            json_decref(lg);
+        }
+        free(log);
+        /* Twice: it is gone. */
+        delete_fail(c, bv, E6200, bv);
+        /* The last one: the checkpoint reads as not found. */
+        CHECK(ckpt_backup_delete(c, bs, NULL) == CKPT_OK, "delete with NULL error");
+        CHECK(vault_used(c, v) == 0, "vault used %lld after deleting every backup", vault_used(c, v));
+        LC_FAIL(ckpt_checkpoint_get(c, cp, &resp, &err), E6217, cp);
+        call_failf(c, "checkpoint.get", E6217, NULL, "{\"checkpoint_id\":\"%s\"}", cp);
+        l = list_ok(c, "{\"checkpoint_id\":\"%s\"}", cp);
+        CHECK(l && page_size(l) == 0 && page_count(l) == 0, "a deleted checkpoint still lists backups");
+        json_decref(l);
+    }
+    free(bs);
+    free(bv);
+    free(cp);
+
+    /* 6203: a backup being made. */
+    cp = v ? create_checkpoint(c, v, NULL) : NULL;
+    bs = cp ? backup_of(c, cp, r1) : NULL;
+    if (bs) {
+        set_checkpoint_status(c, cp, "protecting");
+        CHECK(h_streq(backup_status(c, bs), "protecting"), "a held checkpoint's backup is %s, want protecting",
+              backup_status(c, bs));
+        delete_fail(c, bs, CKPT_ECONFLICT, "conflict", 400, "BackupService.6203", NULL);
+        CHECK(h_streq(backup_status(c, bs), "protecting"), "a refused delete changed the backup");
+        set_checkpoint_status(c, cp, "available");
+        delete_ok(c, bs);
+    }
+    free(bs);
+    free(cp);
+
+    /* Errors and NULL pointers. */
+    delete_fail(c, MISSING_ID, E6200, MISSING_ID);
+    delete_fail(c, NULL, E9900, "backup_id");
+    delete_fail(c, "", E9900, "backup_id");
+    delete_fail(c, "nope", E9900, "backup_id");
+    delete_fail(c, "'; DROP TABLE backups; --", E9900, "backup_id");
+    delete_fail(c, "\xff", E9900, "backup_id");
+    delete_fail(NULL, MISSING_ID, E9900, "client");
+    CHECK(ckpt_backup_delete(c, MISSING_ID, NULL) == CKPT_ENOTFOUND, "failing delete with NULL error");
+    CHECK(ckpt_backup_delete(NULL, NULL, NULL) == CKPT_EINVAL, "ckpt_backup_delete(all NULL)");
+    call_failf(c, "backup.delete", E6200, MISSING_ID, "{\"backup_id\":\"%s\"}", MISSING_ID);
+    call_failf(c, "backup.delete", E9900, "backup_id", "{}");
+    free(v);
+    ckpt_client_close(c);
+
+    /* With a simulated duration: "deleting" (protect_status "removing"),
+     * then gone; backup.wait for "deleted" sees it go. */
+    c = open_text("{\"path\":\":memory:\",\"simulate\":{\"backup_ms_per_gb\":300}}");
+    if (!c) return;
+    mkid(r1);
+    res_t one = {r1, NULL, "srv", 1};
+    v = create_vault(c, "slow-delete", 10, &one, 1);
+    cp = v ? create_checkpoint(c, v, NULL) : NULL;
+    if (cp) set_checkpoint_status(c, cp, "available"); /* the backup is made: no need to wait */
+    json_t *w = NULL;
+    bs = cp ? backup_of(c, cp, r1) : NULL;
+    if (bs) {
+        delete_ok(c, bs);
+        CHECK(h_streq(backup_status(c, bs), "deleting"), "a backup being deleted is %s, want deleting",
+              backup_status(c, bs));
+        json_t *g = NULL;
+        CHECK(ckpt_checkpoint_get(c, cp, &g, NULL) == CKPT_OK, "checkpoint.get while its backup is deleting");
+        const json_t *r = checkpoint_resource(g, r1);
+        CHECK(h_streq(jstr(r, "protect_status"), "removing"), "protect_status %s while deleting, want removing",
+              h_str(jstr(r, "protect_status")));
+        json_decref(g);
+        long long t0 = now_ms();
+        w = call_okf(c, "backup.wait", "{\"backup_id\":\"%s\",\"status\":\"deleted\",\"timeout_ms\":10000}", bs);
+        CHECK(h_streq(jstr(w, "backup.status"), "deleted"), "backup.wait for deleted: status %s",
+              h_str(jstr(w, "backup.status")));
+        CHECK(now_ms() - t0 < 10000, "a 300 ms delete took %lld ms", now_ms() - t0);
+        json_decref(w);
+        LC_FAIL(ckpt_backup_get(c, bs, &resp, &err), E6200, bs);
+        LC_FAIL(ckpt_checkpoint_get(c, cp, &resp, &err), E6217, cp);
+        CHECK(vault_used(c, v) == 0, "vault used %lld after the delete ended", vault_used(c, v));
+        char *log = find_log(c, v, "delete", bs);
+        if (CHECK(log != NULL, "no delete log")) {
+            json_t *lg = call_okf(c, "operation_log.get", "{\"operation_log_id\":\"%s\"}", log);
+            check_operation_log("slow delete log", jget(lg, "operation_log"), "delete", "success");
+            json_decref(lg);
+        }
+        free(log);
+    }
+    free(bs);
+    free(cp);
+    free(v);
+    ckpt_client_close(c);
+}
+
+/* ckpt_backup_restore and ckpt_operation_log_wait on its job. */
+static void test_backup_restore(void) {
+    ckpt_client *c = open_memory();
+    if (!c) return;
+    char r1[37], r2[37], target[37];
+    mkid(r1);
+    mkid(r2);
+    mkid(target);
+    res_t res[2] = {{r1, "OS::Nova::Server", "srv", 1}, {r2, "OS::Cinder::Volume", "vol", 1}};
+    char *v = create_vault(c, "restore", 100, res, 2);
+    char *cp = v ? create_checkpoint(c, v, NULL) : NULL;
+    char *bs = cp ? backup_of(c, cp, r1) : NULL;
+    char *bv = cp ? backup_of(c, cp, r2) : NULL;
+    json_t *resp, *err, *r, *w;
+    if (!bs || !bv) {
+        free(bs);
+        free(bv);
+        free(cp);
+        free(v);
+        ckpt_client_close(c);
+        return;
+    }
+    /* A server backup into a server: {"job_id"}; the body borrowed. */
+    json_t *body = jf("{\"server_id\":\"%s\",\"power_on\":true}", target);
+    json_incref(body);
+    borrowed_t bb = borrow(body);
+    LC_OK(r, ckpt_backup_restore(c, bs, body, &resp, &err));
+    CHECK_BORROWED(bb, "ckpt_backup_restore restore");
+    CHECK(body->refcount == 2, "restore refcount %zu, want 2", body->refcount);
+    json_decref(body);
+    json_decref(body);
+    CHECK(json_object_size(r) == 1 && is_uuid(jstr(r, "job_id")), "restore: want {\"job_id\": uuid}");
+    const char *job = jstr(r, "job_id");
+    if (job) {
+        LC_OK(w, ckpt_operation_log_wait(c, job, 10000, &resp, &err));
+        CHECK(json_object_size(w) == 1 && json_is_object(jget(w, "operation_log")),
+              "operation_log.wait: want {\"operation_log\": {...}}");
+        json_t *log = jget(w, "operation_log");
+        check_operation_log("restore log", log, "restore", "success");
+        CHECK(h_streq(jstr(log, "id"), job), "the restore log's id is not the job_id");
+        CHECK(h_streq(jstr(log, "vault_id"), v) && h_streq(jstr(log, "checkpoint_id"), cp),
+              "restore log: vault_id / checkpoint_id");
+        CHECK(h_streq(jstr(log, "extra_info.restore.backup_id"), bs), "restore log: extra_info.restore.backup_id");
+        CHECK(h_streq(jstr(log, "extra_info.restore.target_resource_id"), target),
+              "restore log: target_resource_id %s, want %s", h_str(jstr(log, "extra_info.restore.target_resource_id")),
+              target);
+        /* operation_log.get answers the same log. */
+        json_t *lg = call_okf(c, "operation_log.get", "{\"operation_log_id\":\"%s\"}", job);
+        CHECK(lg && json_equal(lg, w), "operation_log.get and operation_log.wait differ for an ended task");
+        json_decref(lg);
+        /* timeout 0 on an ended task: one poll, success. */
+        json_decref(w);
+        LC_OK(w, ckpt_operation_log_wait(c, job, 0, &resp, &err));
+        json_decref(w);
+    }
+    json_decref(r);
+    CHECK(h_streq(backup_status(c, bs), "available"), "after a restore the backup is %s, want available",
+          backup_status(c, bs));
+    CHECK(vault_used(c, v) == 2, "vault used %lld after a restore, want 2 (unchanged)", vault_used(c, v));
+
+    /* A volume backup into a volume; a server backup by resource_id; with
+     * mappings; NULL error. */
+    json_t *vb = jf("{\"volume_id\":\"%s\"}", target);
+    LC_OK(r, ckpt_backup_restore(c, bv, vb, &resp, &err));
+    if (r && jstr(r, "job_id")) {
+        LC_OK(w, ckpt_operation_log_wait(c, jstr(r, "job_id"), 10000, &resp, &err));
+        check_operation_log("volume restore log", jget(w, "operation_log"), "restore", "success");
+        json_decref(w);
+    }
+    json_decref(r);
+    json_t *rb = jf("{\"resource_id\":\"%s\"}", r1);
+    LC_OK(r, ckpt_backup_restore(c, bs, rb, &resp, &err));
+    json_decref(r);
+    json_t *mb = jf("{\"server_id\":\"%s\",\"power_on\":false,\"mappings\":[{\"backup_id\":\"%s\",\"volume_id\":\"%s\"}]}",
+                    target, bv, r2);
+    r = NULL;
+    CHECK(ckpt_backup_restore(c, bs, mb, &r, NULL) == CKPT_OK && jstr(r, "job_id"), "restore with mappings, NULL error");
+    json_decref(r);
+
+    /* 9900: the body. */
+    static const struct {
+        int volume;
+        const char *text, *sub;
+    } bad[] = {
+        {0, "{}", "server_id"},
+        {0, "{\"volume_id\":\"" MISSING_ID "\"}", "server_id"},
+        {1, "{\"server_id\":\"" MISSING_ID "\"}", "volume_id"},
+        {0, "{\"server_id\":\"nope\"}", "server_id"},
+        {0, "{\"server_id\":\"" MISSING_ID "\",\"power_on\":\"yes\"}", "power_on"},
+        {0, "{\"server_id\":\"" MISSING_ID "\",\"bogus\":1}", "bogus"},
+        {0, "{\"server_id\":\"" MISSING_ID "\",\"mappings\":{}}", "mappings"},
+        {0, "{\"server_id\":\"" MISSING_ID "\",\"mappings\":[{\"backup_id\":\"x\",\"volume_id\":\"" MISSING_ID "\"}]}",
+         "backup_id"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *bj = jf("%s", bad[i].text);
+        borrowed_t b = borrow(bj);
+        LC_FAIL(ckpt_backup_restore(c, bad[i].volume ? bv : bs, bj, &resp, &err), E9900, bad[i].sub);
+        CHECK_BORROWED(b, bad[i].text);
+        json_decref(bj);
+    }
+    json_t *arr = json_array();
+    LC_FAIL(ckpt_backup_restore(c, bs, arr, &resp, &err), E9900, "restore");
+    json_decref(arr);
+    /* NULL pointers and bad ids. */
+    LC_FAIL(ckpt_backup_restore(c, bs, NULL, &resp, &err), E9900, "restore");
+    LC_FAIL(ckpt_backup_restore(c, NULL, rb, &resp, &err), E9900, "backup_id");
+    LC_FAIL(ckpt_backup_restore(c, "nope", rb, &resp, &err), E9900, "backup_id");
+    LC_FAIL(ckpt_backup_restore(NULL, bs, rb, &resp, &err), E9900, "client");
+    err = SENTINEL_J;
+    CHECK(ckpt_backup_restore(c, bs, rb, NULL, &err) == CKPT_EINVAL, "ckpt_backup_restore(response NULL)");
+    CHECK_ERROR(err == SENTINEL_J ? NULL : err, E9900, "response");
+    if (err != SENTINEL_J) json_decref(err);
+    CHECK(ckpt_backup_restore(NULL, NULL, NULL, NULL, NULL) == CKPT_EINVAL, "ckpt_backup_restore(all NULL)");
+    /* 6200: unknown backup. */
+    LC_FAIL(ckpt_backup_restore(c, MISSING_ID, rb, &resp, &err), E6200, MISSING_ID);
+    resp = SENTINEL_J;
+    CHECK(ckpt_backup_restore(c, MISSING_ID, rb, &resp, NULL) == CKPT_ENOTFOUND && resp == NULL,
+          "failing restore with NULL error");
+    /* 2005: the backup is not available (here: error). */
+    set_checkpoint_status(c, cp, "error");
+    CHECK(h_streq(backup_status(c, bs), "error"), "backup of an error checkpoint is %s", backup_status(c, bs));
+    LC_FAIL(ckpt_backup_restore(c, bs, rb, &resp, &err), CKPT_ECONFLICT, "conflict", 400, "BackupService.2005", NULL);
+    set_checkpoint_status(c, cp, "available");
+    /* 6202: its vault is not available. */
+    set_vault_status(c, v, "lock");
+    LC_FAIL(ckpt_backup_restore(c, bs, rb, &resp, &err), CKPT_ECONFLICT, "conflict", 400, "BackupService.6202", v);
+    set_vault_status(c, v, "frozen");
+    call_failf(c, "backup.restore", CKPT_ECONFLICT, "conflict", 400, "BackupService.6202", NULL,
+               "{\"backup_id\":\"%s\",\"restore\":{\"server_id\":\"%s\"}}", bs, target);
+    set_vault_status(c, v, "available");
+    LC_OK(r, ckpt_backup_restore(c, bs, rb, &resp, &err));
+    json_decref(r);
+    json_decref(vb);
+    json_decref(rb);
+    json_decref(mb);
+    free(bs);
+    free(bv);
+    free(cp);
+    free(v);
+    ckpt_client_close(c);
+
+    /* A restore in progress (an hour per GB): "restoring"; delete is 6216;
+     * another restore 2005; the wait on its task times out carrying the
+     * running task.  A backup being made: delete is 6203. */
+    c = open_text("{\"path\":\":memory:\",\"simulate\":{\"backup_ms_per_gb\":3600000}}");
+    if (!c) return;
+    mkid(r1);
+    mkid(r2);
+    res_t two[2] = {{r1, NULL, "srv", 1}, {r2, NULL, "other", 1}};
+    v = create_vault(c, "slow-restore", 100, two, 2);
+    json_t *p = jf("{\"resources\":[\"%s\"]}", r1);
+    cp = v ? create_checkpoint(c, v, p) : NULL;
+    json_decref(p);
+    bs = cp ? backup_of(c, cp, r1) : NULL;
+    if (bs) {
+        set_checkpoint_status(c, cp, "available");
+        json_t *tb = jf("{\"server_id\":\"%s\"}", target);
+        LC_OK(r, ckpt_backup_restore(c, bs, tb, &resp, &err));
+        const char *jid = jstr(r, "job_id");
+        CHECK(h_streq(backup_status(c, bs), "restoring"), "a backup being restored is %s, want restoring",
+              backup_status(c, bs));
+        json_t *g = NULL;
+        CHECK(ckpt_checkpoint_get(c, cp, &g, NULL) == CKPT_OK, "checkpoint.get during a restore");
+        CHECK(h_streq(jstr(checkpoint_resource(g, r1), "protect_status"), "restoring"),
+              "protect_status %s during a restore, want restoring", h_str(jstr(checkpoint_resource(g, r1), "protect_status")));
+        json_decref(g);
+        delete_fail(c, bs, CKPT_ECONFLICT, "conflict", 400, "BackupService.6216", bs);
+        LC_FAIL(ckpt_backup_restore(c, bs, tb, &resp, &err), CKPT_ECONFLICT, "conflict", 400, "BackupService.2005",
+                NULL);
+        if (jid) {
+            resp = SENTINEL_J;
+            err = SENTINEL_J;
+            long long t0 = now_ms();
+            int rc = ckpt_operation_log_wait(c, jid, 40, &resp, &err);
+            long long dt = now_ms() - t0;
+            CHECK(rc == CKPT_ETIMEOUT && resp == NULL, "wait on a running restore: rc %d", rc);
+            CHECK(dt >= 35 && dt < 5000, "a 40 ms wait took %lld ms", dt);
+            if (err == SENTINEL_J) err = NULL;
+            CHECK_ERROR(err, CKPT_ETIMEOUT, "timeout", 0, "", NULL);
+            json_t *seen = json_object_get(err, "operation_log");
+            CHECK(json_is_object(seen), "the timeout's error object carries no \"operation_log\"");
+            check_operation_log("running restore (timeout)", seen, "restore", "running");
+            CHECK(h_streq(jstr(seen, "id"), jid), "error.operation_log is not the task waited on");
+            json_decref(err);
+        }
+        json_decref(r);
+        json_decref(tb);
+    }
+    free(bs);
+    free(cp);
+    p = jf("{\"resources\":[\"%s\"]}", r2);
+    cp = v ? create_checkpoint(c, v, p) : NULL; /* protecting for an hour */
+    json_decref(p);
+    char *b2 = cp ? backup_of(c, cp, r2) : NULL;
+    if (b2) delete_fail(c, b2, CKPT_ECONFLICT, "conflict", 400, "BackupService.6203", NULL);
+    free(b2);
+    free(cp);
+    free(v);
+    ckpt_client_close(c);
+}
+
+/* ckpt_operation_log_wait: a backup task's shape, a failed task, errors. */
+static void test_operation_log_wait(void) {
+    char r1[37], r2[37];
+    mkid(r1);
+    mkid(r2);
+    char cfg[256];
+    snprintf(cfg, sizeof cfg, "{\"path\":\":memory:\",\"simulate\":{\"fail_resources\":[\"%s\"]}}", r2);
+    ckpt_client *c = open_text(cfg);
+    if (!c) return;
+    res_t ok = {r1, NULL, "ok", 1}, bad = {r2, NULL, "bad", 1};
+    char *v = create_vault(c, "logs", 100, &ok, 1);
+    char *vbad = create_vault(c, "doomed", 100, &bad, 1);
+    json_t *resp, *err, *w;
+    /* incremental false, then the default (true): the task says so as a string. */
+    for (int inc = 0; v && inc < 2; inc++) {
+        json_t *p = inc ? NULL : jf("{\"incremental\":false}");
+        char *cp = create_checkpoint(c, v, p);
+        json_decref(p);
+        char *b = cp ? backup_of(c, cp, r1) : NULL;
+        json_t *g = NULL;
+        if (b && ckpt_backup_get(c, b, &g, NULL) == CKPT_OK)
+            CHECK(json_is_boolean(jget(g, "backup.incremental")) &&
+                      json_boolean_value(jget(g, "backup.incremental")) == inc,
+                  "backup.incremental is not the boolean %s", inc ? "true" : "false");
+        json_decref(g);
+        char *log = b ? find_log(c, v, "backup", b) : NULL;
+        CHECK(!b || log, "no backup operation log for %s", h_str(b));
+        if (log) {
+            LC_OK(w, ckpt_operation_log_wait(c, log, 10000, &resp, &err));
+            json_t *l = jget(w, "operation_log");
+            check_operation_log("backup log", l, "backup", "success");
+            CHECK(h_streq(jstr(l, "extra_info.backup.incremental"), inc ? "true" : "false"),
+                  "extra_info.backup.incremental %s, want the string \"%s\"",
+                  h_str(jstr(l, "extra_info.backup.incremental")), inc ? "true" : "false");
+            CHECK(h_streq(jstr(l, "extra_info.backup.backup_id"), b), "extra_info.backup.backup_id");
+            CHECK(h_streq(jstr(l, "checkpoint_id"), cp) && h_streq(jstr(l, "vault_id"), v) &&
+                      h_streq(jstr(l, "vault_name"), "logs"),
+                  "backup log: checkpoint_id / vault_id / vault_name");
+            CHECK(h_streq(jstr(l, "extra_info.resource.id"), r1) && h_streq(jstr(l, "extra_info.resource.name"), "ok"),
+                  "backup log: extra_info.resource");
+            json_decref(w);
+        }
+        free(log);
+        free(b);
+        free(cp);
+    }
+    /* A failed backup's task: conflict, carrying the task. */
+    char *cpb = vbad ? create_checkpoint(c, vbad, NULL) : NULL;
+    char *bb = cpb ? backup_of(c, cpb, r2) : NULL;
+    char *lb = bb ? find_log(c, vbad, "backup", bb) : NULL;
+    if (lb) {
+        CHECK(h_streq(backup_status(c, bb), "error"), "the failing resource's backup is %s", backup_status(c, bb));
+        resp = SENTINEL_J;
+        err = SENTINEL_J;
+        int rc = ckpt_operation_log_wait(c, lb, 10000, &resp, &err);
+        CHECK(rc == CKPT_ECONFLICT && resp == NULL, "wait on a failed task: rc %d", rc);
+        if (err == SENTINEL_J) err = NULL;
+        CHECK_ERROR(err, CKPT_ECONFLICT, "conflict", 0, "", NULL);
+        json_t *seen = json_object_get(err, "operation_log");
+        check_operation_log("failed task", seen, "backup", "failed");
+        CHECK(h_streq(jstr(seen, "id"), lb), "error.operation_log is not the task");
+        CHECK(jstr(seen, "error_info.code") && *jstr(seen, "error_info.code"), "a failed task's error_info.code is empty");
+        json_decref(err);
+        /* A failed backup uses nothing, cannot be restored, and goes at once. */
+        CHECK(vault_used(c, vbad) == 0, "a failed backup uses capacity");
+        json_t *tb = jf("{\"server_id\":\"%s\"}", r2);
+        LC_FAIL(ckpt_backup_restore(c, bb, tb, &resp, &err), CKPT_ECONFLICT, "conflict", 400, "BackupService.2005",
+                NULL);
+        json_decref(tb);
+        delete_ok(c, bb);
+        LC_FAIL(ckpt_backup_get(c, bb, &resp, &err), E6200, NULL);
+        CHECK(vault_used(c, vbad) == 0, "deleting a failed backup changed the usage");
+    }
+    CHECK(lb != NULL, "no backup log for the failing resource");
+    free(lb);
+    free(bb);
+    free(cpb);
+
+    /* Errors and NULL pointers. */
+    LC_FAIL(ckpt_operation_log_wait(c, MISSING_ID, 1000, &resp, &err), E6500, MISSING_ID);
+    LC_FAIL(ckpt_operation_log_wait(c, MISSING_ID, 0, &resp, &err), E6500, NULL);
+    LC_FAIL(ckpt_operation_log_wait(c, NULL, 1000, &resp, &err), E9900, "operation_log_id");
+    LC_FAIL(ckpt_operation_log_wait(c, "nope", 1000, &resp, &err), E9900, "operation_log_id");
+    LC_FAIL(ckpt_operation_log_wait(c, "\xff", 1000, &resp, &err), E9900, "operation_log_id");
+    LC_FAIL(ckpt_operation_log_wait(c, MISSING_ID, -1, &resp, &err), E9900, "timeout_ms");
+    LC_FAIL(ckpt_operation_log_wait(c, MISSING_ID, 86400001LL, &resp, &err), E9900, "timeout_ms");
+    LC_FAIL(ckpt_operation_log_wait(c, MISSING_ID, -9223372036854775807LL - 1, &resp, &err), E9900, "timeout_ms");
+    LC_FAIL(ckpt_operation_log_wait(NULL, MISSING_ID, 1000, &resp, &err), E9900, "client");
+    err = SENTINEL_J;
+    CHECK(ckpt_operation_log_wait(c, MISSING_ID, 0, NULL, &err) == CKPT_EINVAL, "operation_log_wait(response NULL)");
+    CHECK_ERROR(err == SENTINEL_J ? NULL : err, E9900, "response");
+    if (err != SENTINEL_J) json_decref(err);
+    CHECK(ckpt_operation_log_wait(NULL, NULL, 0, NULL, NULL) == CKPT_EINVAL, "operation_log_wait(all NULL)");
+    resp = SENTINEL_J;
+    CHECK(ckpt_operation_log_wait(c, MISSING_ID, 0, &resp, NULL) == CKPT_ENOTFOUND && resp == NULL,
+          "failing wait with NULL error");
+    call_failf(c, "operation_log.get", E6500, MISSING_ID, "{\"operation_log_id\":\"%s\"}", MISSING_ID);
+    call_failf(c, "operation_log.wait", E6500, NULL, "{\"operation_log_id\":\"%s\",\"timeout_ms\":0}", MISSING_ID);
+    free(v);
+    free(vbad);
+    ckpt_client_close(c);
+}
+
+/* ckpt_backup_prune: dry run, per resource, refusals, the deletes. */
+static void test_backup_prune(void) {
+    ckpt_client *c = open_memory();
+    if (!c) return;
+    char r1[37], r2[37];
+    mkid(r1);
+    mkid(r2);
+    res_t res[2] = {{r1, "OS::Nova::Server", "srv", 1}, {r2, "OS::Cinder::Volume", "vol", 1}};
+    char *v = create_vault(c, "prune", 100, res, 2);
+    enum { N = 3 };
+    char *cps[N] = {NULL, NULL, NULL};
+    char *b1[N] = {NULL, NULL, NULL}, *b2[N] = {NULL, NULL, NULL}; /* oldest first */
+    int ready = v != NULL;
+    for (int i = 0; ready && i < N; i++) {
+        cps[i] = create_checkpoint(c, v, NULL);
+        b1[i] = cps[i] ? backup_of(c, cps[i], r1) : NULL;
+        b2[i] = cps[i] ? backup_of(c, cps[i], r2) : NULL;
+        ready = b1[i] && b2[i];
+    }
+    json_t *resp, *err, *pr;
+    if (!ready) goto out;
+    CHECK(vault_used(c, v) == 2 * N, "vault used %lld, want %d", vault_used(c, v), 2 * N);
+
+    /* Dry run, keep_last 1: the newest of each resource kept, nothing deleted;
+     * the request borrowed. */
+    json_t *req = jf("{\"vault_id\":\"%s\",\"keep_last\":1,\"dry_run\":true}", v);
+    json_incref(req);
+    borrowed_t br = borrow(req);
+    LC_OK(pr, ckpt_backup_prune(c, req, &resp, &err));
+    CHECK_BORROWED(br, "ckpt_backup_prune request");
+    CHECK(req->refcount == 2, "prune request refcount %zu, want 2", req->refcount);
+    json_decref(req);
+    json_decref(req);
+    json_t *keep = jget(pr, "keep"), *remove = jget(pr, "remove");
+    CHECK(json_is_true(jget(pr, "dry_run")), "dry_run is not true in the result");
+    CHECK(json_is_array(keep) && json_array_size(keep) == 2, "dry run keeps %zu, want 2 (one per resource)",
+          json_array_size(keep));
+    CHECK(json_is_array(remove) && json_array_size(remove) == 2 * (N - 1), "dry run removes %zu, want %d",
+          json_array_size(remove), 2 * (N - 1));
+    for (size_t i = 0; i < json_array_size(keep); i++) {
+        json_t *k = json_array_get(keep, i);
+        const char *id = jstr(k, "id");
+        int is1 = h_streq(id, b1[N - 1]), is2 = h_streq(id, b2[N - 1]);
+        CHECK(is1 || is2, "kept %s is not the newest backup of a resource", h_str(id));
+        CHECK(h_streq(jstr(k, "resource_id"), is2 ? r2 : r1), "keep[%zu].resource_id", i);
+        CHECK(is_timestamp(jstr(k, "created_at")), "keep[%zu].created_at %s", i, h_str(jstr(k, "created_at")));
+        json_t *reasons = jget(k, "reasons");
+        int last = 0;
+        for (size_t j = 0; j < json_array_size(reasons); j++) last |= h_streq(json_string_value(json_array_get(reasons, j)), "last");
+        CHECK(json_is_array(reasons) && last, "keep[%zu].reasons has no \"last\"", i);
+    }
+    for (size_t i = 0; i < json_array_size(remove); i++) {
+        const char *id = json_string_value(json_array_get(remove, i));
+        int old = 0;
+        for (int k = 0; k < N - 1; k++) old |= h_streq(id, b1[k]) || h_streq(id, b2[k]);
+        CHECK(old, "dry run would remove %s, not an older backup", h_str(id));
+    }
+    json_decref(pr);
+    json_t *l = list_ok(c, "{\"vault_id\":\"%s\"}", v);
+    CHECK(page_count(l) == 2 * N, "a dry run deleted backups: %lld left of %d", page_count(l), 2 * N);
+    json_decref(l);
+
+    /* Paging one by one by marker through ties (the two backups of a
+     * checkpoint share its name; all share a status): every backup once. */
+    static const char *const sorts[] = {"name:asc", "name:desc", "status", "status:desc,name:asc"};
+    for (size_t s = 0; s < sizeof sorts / sizeof sorts[0]; s++) {
+        char seen[2 * N][37];
+        int n = 0, dup = 0;
+        char marker[37] = "";
+        for (int step = 0; step <= 2 * N; step++) {
+            json_t *pg = marker[0] ? list_ok(c, "{\"vault_id\":\"%s\",\"sort\":\"%s\",\"limit\":1,\"marker\":\"%s\"}",
+                                             v, sorts[s], marker)
+                                   : list_ok(c, "{\"vault_id\":\"%s\",\"sort\":\"%s\",\"limit\":1}", v, sorts[s]);
+            CHECK(page_count(pg) == 2 * N, "sort %s: count %lld on a page, want the total %d", sorts[s],
+                  page_count(pg), 2 * N);
+            const char *id = page_size(pg) ? page_id(pg, 0) : NULL;
+            if (id) {
+                for (int k = 0; k < n; k++) dup += strcmp(seen[k], id) == 0;
+                if (n < 2 * N) snprintf(seen[n++], 37, "%s", id);
+                snprintf(marker, sizeof marker, "%s", id);
+            }
+            json_decref(pg);
+            if (!id) break;
+        }
+        CHECK(n == 2 * N && dup == 0, "sort %s: paging by marker gave %d backups, %d repeated, want %d once each",
+              sorts[s], n, dup, 2 * N);
+    }
+
+    /* One resource, keep_last 2: its oldest goes. */
+    req = jf("{\"vault_id\":\"%s\",\"resource_id\":\"%s\",\"keep_last\":2}", v, r1);
+    LC_OK(pr, ckpt_backup_prune(c, req, &resp, &err));
+    json_decref(req);
+    CHECK(json_is_false(jget(pr, "dry_run")), "dry_run is not false");
+    CHECK(json_array_size(jget(pr, "keep")) == 2 && json_array_size(jget(pr, "remove")) == 1 &&
+              h_streq(json_string_value(json_array_get(jget(pr, "remove"), 0)), b1[0]),
+          "keep_last 2 of one resource: want its oldest removed");
+    json_decref(pr);
+    LC_FAIL(ckpt_backup_get(c, b1[0], &resp, &err), E6200, NULL);
+    CHECK(h_streq(backup_status(c, b2[0]), "available"), "the other resource's backup was pruned");
+    CHECK(vault_used(c, v) == 2 * N - 1, "vault used %lld after pruning one", vault_used(c, v));
+
+    /* No keep rule: refused, and nothing is deleted. */
+    static const struct {
+        const char *fmt, *sub;
+    } bad[] = {
+        {"{\"vault_id\":\"%s\"}", "keep_last"},
+        {"{\"vault_id\":\"%s\",\"dry_run\":false}", "keep_last"},
+        {"{\"vault_id\":\"%s\",\"resource_id\":\"" MISSING_ID "\"}", "keep_last"},
+        {"{\"vault_id\":\"%s\",\"keep_last\":0}", "keep_last"},
+        {"{\"vault_id\":\"%s\",\"keep_last\":-1}", "keep_last"},
+        {"{\"vault_id\":\"%s\",\"keep_last\":\"1\"}", "keep_last"},
+        {"{\"vault_id\":\"%s\",\"keep_daily\":0}", "keep_daily"},
+        {"{\"vault_id\":\"%s\",\"keep_within_days\":0}", "keep_within_days"},
+        {"{\"vault_id\":\"%s\",\"keep_last\":1,\"dry_run\":\"no\"}", "dry_run"},
+        {"{\"vault_id\":\"%s\",\"keep_last\":1,\"bogus\":1}", "bogus"},
+        {"{\"vault_id\":\"%s\",\"keep_last\":1,\"resource_id\":\"nope\"}", "resource_id"},
+        {"{\"keep_last\":1}%.0s", "vault_id"},
+        {"{\"vault_id\":\"nope%.0s\",\"keep_last\":1}", "vault_id"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *bj = jf(bad[i].fmt, v);
+        borrowed_t b = borrow(bj);
+        LC_FAIL(ckpt_backup_prune(c, bj, &resp, &err), E9900, bad[i].sub);
+        CHECK_BORROWED(b, bad[i].fmt);
+        json_decref(bj);
+    }
+    json_t *arr = json_array();
+    LC_FAIL(ckpt_backup_prune(c, arr, &resp, &err), E9900, NULL);
+    json_decref(arr);
+    LC_FAIL(ckpt_backup_prune(c, NULL, &resp, &err), E9900, "request");
+    req = jf("{\"vault_id\":\"%s\",\"keep_last\":1}", v);
+    LC_FAIL(ckpt_backup_prune(NULL, req, &resp, &err), E9900, "client");
+    err = SENTINEL_J;
+    CHECK(ckpt_backup_prune(c, req, NULL, &err) == CKPT_EINVAL, "ckpt_backup_prune(response NULL)");
+    CHECK_ERROR(err == SENTINEL_J ? NULL : err, E9900, "response");
+    if (err != SENTINEL_J) json_decref(err);
+    CHECK(ckpt_backup_prune(NULL, NULL, NULL, NULL) == CKPT_EINVAL, "ckpt_backup_prune(all NULL)");
+    json_t *none = jf("{\"vault_id\":\"%s\"}", v);
+    resp = SENTINEL_J;
+    CHECK(ckpt_backup_prune(c, none, &resp, NULL) == CKPT_EINVAL && resp == NULL, "failing prune with NULL error");
+    json_decref(none);
+    call_failf(c, "backup.prune", E9900, "keep_last", "{\"vault_id\":\"%s\"}", v);
+    /* An unknown vault: its 404 (SPEC 6.5), not an empty plan. */
+    json_t *mv = jf("{\"vault_id\":\"%s\",\"keep_last\":1}", MISSING_ID);
+    LC_FAIL(ckpt_backup_prune(c, mv, &resp, &err), CKPT_ENOTFOUND, "not_found", 404, "BackupService.6105", MISSING_ID);
+    json_decref(mv);
+    l = list_ok(c, "{\"vault_id\":\"%s\"}", v);
+    CHECK(page_count(l) == 2 * N - 1, "a refused prune deleted backups: %lld left, want %d", page_count(l), 2 * N - 1);
+    json_decref(l);
+    CHECK(vault_used(c, v) == 2 * N - 1, "a refused prune changed the usage");
+
+    /* keep_within_days 1: everything is from today, nothing goes. */
+    json_t *within = jf("{\"vault_id\":\"%s\",\"keep_within_days\":1}", v);
+    LC_OK(pr, ckpt_backup_prune(c, within, &resp, &err));
+    CHECK(json_array_size(jget(pr, "remove")) == 0 && json_array_size(jget(pr, "keep")) == 2 * N - 1,
+          "keep_within_days 1 removes %zu of today's backups", json_array_size(jget(pr, "remove")));
+    json_decref(pr);
+    json_decref(within);
+
+    /* keep_last 1 for real: the older checkpoints lose every backup. */
+    pr = NULL;
+    CHECK(ckpt_backup_prune(c, req, &pr, NULL) == CKPT_OK, "prune keep_last 1 with NULL error");
+    CHECK(json_array_size(jget(pr, "remove")) == 2 * N - 3 && json_array_size(jget(pr, "keep")) == 2,
+          "keep_last 1: removed %zu, want %d", json_array_size(jget(pr, "remove")), 2 * N - 3);
+    json_decref(pr);
+    json_decref(req);
+    l = list_ok(c, "{\"vault_id\":\"%s\"}", v);
+    CHECK(page_count(l) == 2, "after keep_last 1: %lld backups, want 2", page_count(l));
+    json_decref(l);
+    CHECK(vault_used(c, v) == 2, "vault used %lld after the prune, want 2", vault_used(c, v));
+    for (int i = 0; i < N - 1; i++) {
+        LC_FAIL(ckpt_backup_get(c, b2[i], &resp, &err), E6200, NULL);
+        LC_FAIL(ckpt_checkpoint_get(c, cps[i], &resp, &err), E6217, NULL);
+    }
+    json_t *g = NULL;
+    CHECK(ckpt_checkpoint_get(c, cps[N - 1], &g, NULL) == CKPT_OK, "the newest checkpoint is still there");
+    json_decref(g);
+out:
+    for (int i = 0; i < N; i++) {
+        free(cps[i]);
+        free(b1[i]);
+        free(b2[i]);
+    }
+    free(v);
+    ckpt_client_close(c);
+}
+
+/* What a progress callback saw. */
+struct progress_log {
+    unsigned magic;
+    int calls;
+    int bad_subject; /* not an object with the checkpoint's id and a status */
+    int backwards;   /* elapsed_ms negative or smaller than the call before */
+    long long first_ms, last_ms;
+    int cancel_at;   /* return cancel_value from this call on; 0: never */
+    int cancel_value;
+    char id[37];
+    char last_status[32];
+};
+
+#define PROGRESS_MAGIC 0x6b707463u
+
+static int progress_bad_user;
+
+static int progress_cb(const json_t *subject, long long elapsed_ms, void *user) {
+    struct progress_log *p = user;
+    if (!p || p->magic != PROGRESS_MAGIC) { /* user not passed as it is */
+        progress_bad_user++;
+        return 1;
+    }
+    p->calls++;
+    if (!json_is_object(subject) || !h_streq(jstr(subject, "id"), p->id) || !jstr(subject, "status"))
+        p->bad_subject++;
+    else
+        snprintf(p->last_status, sizeof p->last_status, "%s", jstr(subject, "status"));
+    if (elapsed_ms < 0 || (p->calls > 1 && elapsed_ms < p->last_ms)) p->backwards++;
+    if (p->calls == 1) p->first_ms = elapsed_ms;
+    p->last_ms = elapsed_ms;
+    return p->cancel_at && p->calls >= p->cancel_at ? p->cancel_value : 0;
+}
+
+static void progress_reset(struct progress_log *p, const char *id, int cancel_at, int cancel_value) {
+    memset(p, 0, sizeof *p);
+    p->magic = PROGRESS_MAGIC;
+    p->cancel_at = cancel_at;
+    p->cancel_value = cancel_value;
+    snprintf(p->id, sizeof p->id, "%s", id ? id : "");
+}
+
+/* A callback that only counts, and records the user pointer it got. */
+static int counted_calls;
+static void *counted_user;
+static int counting_cb(const json_t *subject, long long elapsed_ms, void *user) {
+    (void)subject;
+    (void)elapsed_ms;
+    counted_calls++;
+    counted_user = user;
+    return 0;
+}
+
+/* ckpt_checkpoint_wait_ex: the callback, cancelling, NULL callback. */
+static void test_checkpoint_wait_ex(void) {
+    CHECK(h_streq(ckpt_strerror(CKPT_ECANCELED), "canceled"), "ckpt_strerror(CKPT_ECANCELED) = %s",
+          h_str(ckpt_strerror(CKPT_ECANCELED)));
+    json_t *resp, *err, *w;
+    struct progress_log p;
+
+    /* A 300 ms backup: called after every poll with the checkpoint and a
+     * growing elapsed_ms, the last time with it available. */
+    ckpt_client *c = open_text("{\"path\":\":memory:\",\"simulate\":{\"backup_ms_per_gb\":300}}");
+    if (!c) return;
+    char r1[37];
+    mkid(r1);
+    res_t one = {r1, NULL, "srv", 1};
+    char *v = create_vault(c, "wait-ex", 100, &one, 1);
+    char *cp = v ? create_checkpoint(c, v, NULL) : NULL;
+    char *b = cp ? backup_of(c, cp, r1) : NULL;
+    char *log = b ? find_log(c, v, "backup", b) : NULL;
+    if (cp) {
+        /* Meanwhile its backup task is running (SPEC 6.4); timeout 0 polls once. */
+        CHECK(log != NULL, "no backup task for the backup being made");
+        if (log) {
+            resp = SENTINEL_J;
+            err = NULL;
+            int rc = ckpt_operation_log_wait(c, log, 0, &resp, &err);
+            CHECK(rc == CKPT_ETIMEOUT && resp == NULL, "wait 0 ms on a running task: rc %d", rc);
+            CHECK_ERROR(err, CKPT_ETIMEOUT, "timeout", 0, "", NULL);
+            check_operation_log("running backup task", json_object_get(err, "operation_log"), "backup", "running");
+            json_decref(err);
+        }
+        progress_reset(&p, cp, 0, 0);
+        long long t0 = now_ms();
+        LC_OK(w, ckpt_checkpoint_wait_ex(c, cp, NULL, 10000, progress_cb, &p, &resp, &err));
+        long long dt = now_ms() - t0;
+        CHECK(h_streq(jstr(w, "checkpoint.status"), "available") && json_object_size(w) == 1,
+              "wait_ex: want {\"checkpoint\": available}");
+        CHECK(h_streq(jstr(w, "checkpoint.id"), cp), "wait_ex: the checkpoint's id");
+        CHECK(p.calls >= 2, "the callback was called %d times during a 300 ms wait", p.calls);
+        CHECK(p.bad_subject == 0, "%d calls without the checkpoint object (its id and status)", p.bad_subject);
+        CHECK(p.backwards == 0, "elapsed_ms went backwards %d times", p.backwards);
+        CHECK(p.last_ms > p.first_ms, "elapsed_ms did not grow: %lld then %lld", p.first_ms, p.last_ms);
+        CHECK(p.last_ms > 0 && p.last_ms <= dt + 5, "last elapsed_ms %lld of a %lld ms wait", p.last_ms, dt);
+        CHECK(h_streq(p.last_status, "available"), "the last call saw %s, want available", p.last_status);
+        json_decref(w);
+        if (log) {
+            LC_OK(w, ckpt_operation_log_wait(c, log, 10000, &resp, &err));
+            check_operation_log("ended backup task", jget(w, "operation_log"), "backup", "success");
+            json_decref(w);
+        }
+    }
+    free(log);
+    free(b);
+    free(cp);
+    free(v);
+    ckpt_client_close(c);
+
+    c = open_memory();
+    if (!c) return;
+    mkid(r1);
+    v = create_vault(c, "wait-ex", 100, &one, 1);
+    cp = v ? create_checkpoint(c, v, NULL) : NULL;
+    if (!cp) {
+        free(v);
+        ckpt_client_close(c);
+        return;
+    }
+    /* NULL callback: ckpt_checkpoint_wait. */
+    json_t *plain = NULL;
+    CHECK(ckpt_checkpoint_wait(c, cp, NULL, 1000, &plain, NULL) == CKPT_OK, "ckpt_checkpoint_wait");
+    LC_OK(w, ckpt_checkpoint_wait_ex(c, cp, NULL, 1000, NULL, NULL, &resp, &err));
+    CHECK(w && plain && json_equal(w, plain), "wait_ex with a NULL callback differs from ckpt_checkpoint_wait");
+    json_decref(w);
+    LC_OK(w, ckpt_checkpoint_wait_ex(c, cp, "available", 0, NULL, &p, &resp, &err));
+    json_decref(w);
+    json_decref(plain);
+    /* user as it is: NULL and a value that is no pointer at all. */
+    counted_calls = 0;
+    counted_user = &p;
+    LC_OK(w, ckpt_checkpoint_wait_ex(c, cp, NULL, 1000, counting_cb, NULL, &resp, &err));
+    CHECK(counted_calls == 1 && counted_user == NULL, "user NULL: %d calls, user %p", counted_calls, counted_user);
+    json_decref(w);
+    counted_calls = 0;
+    LC_OK(w, ckpt_checkpoint_wait_ex(c, cp, NULL, 1000, counting_cb, (void *)(uintptr_t)0x5eed, &resp, &err));
+    CHECK(counted_calls == 1 && counted_user == (void *)(uintptr_t)0x5eed, "user not passed as it is: %p",
+          counted_user);
+    json_decref(w);
+
+    /* Cancel: non-zero on the first call stops at once with CKPT_ECANCELED,
+     * the error object carrying the checkpoint as last seen. */
+    set_checkpoint_status(c, cp, "protecting");
+    progress_reset(&p, cp, 1, 1);
+    long long t0 = now_ms();
+    resp = SENTINEL_J;
+    err = SENTINEL_J;
+    int rc = ckpt_checkpoint_wait_ex(c, cp, NULL, 60000, progress_cb, &p, &resp, &err);
+    long long dt = now_ms() - t0;
+    CHECK(rc == CKPT_ECANCELED && resp == NULL, "a canceled wait: rc %d", rc);
+    CHECK(p.calls == 1, "the callback was called %d times, want 1 (it canceled)", p.calls);
+    CHECK(dt < 5000, "a canceled 60 s wait took %lld ms", dt);
+    if (err == SENTINEL_J) err = NULL;
+    CHECK_ERROR(err, CKPT_ECANCELED, "canceled", 0, "", NULL);
+    json_t *seen = json_object_get(err, "checkpoint");
+    CHECK(json_is_object(seen) && h_streq(jstr(seen, "id"), cp) && h_streq(jstr(seen, "status"), "protecting"),
+          "error.checkpoint is not the checkpoint as last seen (protecting)");
+    if (err) CHECK(err->refcount == 1, "error refcount %zu", err->refcount);
+    json_decref(err);
+    /* ...on the third call; any non-zero value cancels. */
+    progress_reset(&p, cp, 3, -7);
+    resp = SENTINEL_J;
+    err = NULL;
+    rc = ckpt_checkpoint_wait_ex(c, cp, "available", 60000, progress_cb, &p, &resp, &err);
+    CHECK(rc == CKPT_ECANCELED && resp == NULL && p.calls == 3, "cancel on the 3rd call: rc %d after %d calls", rc,
+          p.calls);
+    CHECK(p.bad_subject == 0 && p.backwards == 0, "cancel on the 3rd call: bad subjects or times");
+    CHECK_ERROR(err, CKPT_ECANCELED, "canceled", 0, "", NULL);
+    CHECK(h_streq(jstr(err, "checkpoint.id"), cp), "error.checkpoint.id");
+    json_decref(err);
+    resp = SENTINEL_J;
+    CHECK(ckpt_checkpoint_wait_ex(c, cp, NULL, 60000, progress_cb, &p, &resp, NULL) == CKPT_ECANCELED &&
+              resp == NULL,
+          "a canceled wait with NULL error");
+    /* Returning 0 never cancels: the timeout still applies. */
+    progress_reset(&p, cp, 0, 0);
+    resp = SENTINEL_J;
+    err = NULL;
+    rc = ckpt_checkpoint_wait_ex(c, cp, NULL, 60, progress_cb, &p, &resp, &err);
+    CHECK(rc == CKPT_ETIMEOUT && resp == NULL, "wait_ex with a callback that never cancels: rc %d", rc);
+    CHECK_ERROR(err, CKPT_ETIMEOUT, "timeout", 0, "", NULL);
+    CHECK(h_streq(jstr(err, "checkpoint.id"), cp) && h_streq(jstr(err, "checkpoint.status"), "protecting"),
+          "the timeout's error object does not carry the checkpoint as last seen");
+    json_decref(err);
+    CHECK(p.calls >= 2 && p.last_ms >= 50 && p.bad_subject == 0, "timeout: %d calls, last at %lld ms", p.calls,
+          p.last_ms);
+    /* Waiting for the status it has: one poll, one call. */
+    progress_reset(&p, cp, 0, 0);
+    LC_OK(w, ckpt_checkpoint_wait_ex(c, cp, "protecting", 0, progress_cb, &p, &resp, &err));
+    CHECK(p.calls == 1 && h_streq(p.last_status, "protecting"), "wait for its status: %d calls", p.calls);
+    json_decref(w);
+    /* "error": conflict; the callback saw it. */
+    set_checkpoint_status(c, cp, "error");
+    progress_reset(&p, cp, 0, 0);
+    LC_FAIL(ckpt_checkpoint_wait_ex(c, cp, NULL, 1000, progress_cb, &p, &resp, &err), CKPT_ECONFLICT, "conflict", 0,
+            "", NULL);
+    CHECK(p.calls >= 1 && h_streq(p.last_status, "error"), "the callback did not see the error status");
+    set_checkpoint_status(c, cp, "available");
+
+    /* Arguments: as ckpt_checkpoint_wait, and the callback is not called. */
+    progress_reset(&p, cp, 0, 0);
+    LC_FAIL(ckpt_checkpoint_wait_ex(NULL, cp, NULL, 0, progress_cb, &p, &resp, &err), E9900, "client");
+    LC_FAIL(ckpt_checkpoint_wait_ex(c, NULL, NULL, 0, progress_cb, &p, &resp, &err), E9900, "checkpoint_id");
+    LC_FAIL(ckpt_checkpoint_wait_ex(c, "nope", NULL, 0, progress_cb, &p, &resp, &err), E9900, "checkpoint_id");
+    LC_FAIL(ckpt_checkpoint_wait_ex(c, cp, "done", 0, progress_cb, &p, &resp, &err), E9900, "status");
+    LC_FAIL(ckpt_checkpoint_wait_ex(c, cp, "\xff", 0, progress_cb, &p, &resp, &err), E9900, "status");
+    LC_FAIL(ckpt_checkpoint_wait_ex(c, cp, NULL, -1, progress_cb, &p, &resp, &err), E9900, "timeout_ms");
+    LC_FAIL(ckpt_checkpoint_wait_ex(c, cp, NULL, 86400001LL, progress_cb, &p, &resp, &err), E9900, "timeout_ms");
+    err = SENTINEL_J;
+    CHECK(ckpt_checkpoint_wait_ex(c, cp, NULL, 0, progress_cb, &p, NULL, &err) == CKPT_EINVAL,
+          "wait_ex(response NULL)");
+    CHECK_ERROR(err == SENTINEL_J ? NULL : err, E9900, "response");
+    if (err != SENTINEL_J) json_decref(err);
+    CHECK(ckpt_checkpoint_wait_ex(NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL) == CKPT_EINVAL, "wait_ex(all NULL)");
+    CHECK(p.calls == 0, "the callback was called %d times by calls refused for their arguments", p.calls);
+    LC_FAIL(ckpt_checkpoint_wait_ex(c, MISSING_ID, NULL, 0, progress_cb, &p, &resp, &err), E6217, MISSING_ID);
+    CHECK(p.bad_subject == 0, "a poll that found nothing passed a subject to the callback");
+    CHECK(progress_bad_user == 0, "the callback got another user pointer %d times", progress_bad_user);
+    free(cp);
+    free(v);
+    ckpt_client_close(c);
+}
+
+/* Backups through the C API: one per resource; the checkpoint's shape; the
+ * vault's usage follows deletes; the last delete removes the checkpoint. */
+static void test_lifecycle_backups(void) {
+    ckpt_client *c = open_memory();
+    if (!c) return;
+    char r[3][37];
+    for (int i = 0; i < 3; i++) mkid(r[i]);
+    res_t res[3] = {{r[0], "OS::Nova::Server", "web", 1},
+                    {r[1], "OS::Nova::Server", "db", 2},
+                    {r[2], "OS::Cinder::Volume", "data", 4}};
+    char *v = create_vault(c, "life-1.1", 100, res, 3);
+    json_t *resp, *err, *g;
+    json_t *created = NULL;
+    if (v) CHECK(ckpt_checkpoint_create(c, v, NULL, &created, NULL) == CKPT_OK, "create");
+    const char *cp = jstr(created, "checkpoint.id");
+    const char *cpname = jstr(created, "checkpoint.extra_info.name");
+    if (!cp) {
+        json_decref(created);
+        free(v);
+        ckpt_client_close(c);
+        return;
+    }
+    /* One backup per resource, named after the checkpoint. */
+    json_t *page = list_ok(c, "{\"checkpoint_id\":\"%s\",\"sort\":\"created_at:asc\"}", cp);
+    CHECK(page_count(page) == 3 && page_size(page) == 3, "a checkpoint of 3 resources has %lld backups",
+          page_count(page));
+    char ids[3][37] = {"", "", ""};
+    for (size_t i = 0; i < page_size(page); i++) {
+        json_t *b = json_array_get(jget(page, "backups"), i);
+        int k = -1;
+        for (int j = 0; j < 3; j++)
+            if (h_streq(jstr(b, "resource_id"), r[j])) k = j;
+        if (!CHECK(k >= 0, "backup of an unknown resource %s", h_str(jstr(b, "resource_id")))) continue;
+        CHECK(ids[k][0] == 0, "two backups of resource %s", r[k]);
+        snprintf(ids[k], 37, "%s", h_str(jstr(b, "id")));
+        backup_want w = {cp, v, r[k], res[k].name, res[k].type, "available", cpname, res[k].size, 1, 0};
+        check_backup_resp("lifecycle backup", b, &w);
+        CHECK(cpname && strncmp(cpname, "manualbk_", 9) == 0,
+              "an unnamed manual checkpoint's name %s is not manualbk_xxxx", h_str(cpname));
+    }
+    json_decref(page);
+    /* checkpoint.get: vault.resources[] as SPEC 6.3 types them. */
+    LC_OK(g, ckpt_checkpoint_get(c, cp, &resp, &err));
+    CHECK(h_streq(jstr(g, "checkpoint.status"), "available"), "checkpoint status");
+    CHECK(json_array_size(jget(g, "checkpoint.vault.resources")) == 3, "checkpoint.vault.resources");
+    for (int k = 0; k < 3; k++) {
+        char where[64];
+        snprintf(where, sizeof where, "checkpoint.vault.resources[%s]", res[k].name);
+        const json_t *cr = checkpoint_resource(g, r[k]);
+        if (CHECK(cr != NULL, "%s missing", where)) check_checkpoint_resource(where, cr, res[k].size, "available");
+    }
+    json_decref(g);
+    /* The vault document keeps integers and an extra_info object. */
+    g = call_okf(c, "vault.get", "{\"vault_id\":\"%s\"}", v);
+    json_t *vr = jget(g, "vault.resources");
+    for (size_t i = 0; i < json_array_size(vr); i++) {
+        json_t *x = json_array_get(vr, i);
+        CHECK(json_is_integer(jget(x, "size")) && json_is_integer(jget(x, "backup_size")) &&
+                  json_is_integer(jget(x, "backup_count")) && json_is_object(jget(x, "extra_info")),
+              "vault.resources[%zu]: size/backup_size/backup_count integers, extra_info an object", i);
+    }
+    json_decref(g);
+
+    /* A second checkpoint of one resource, auto-triggered: one backup, autobk_. */
+    json_t *p = jf("{\"resources\":[\"%s\"],\"auto_trigger\":true}", r[1]);
+    char *cp2 = create_checkpoint(c, v, p);
+    json_decref(p);
+    if (cp2) {
+        json_t *l2 = list_ok(c, "{\"checkpoint_id\":\"%s\"}", cp2);
+        CHECK(page_size(l2) == 1, "a checkpoint of one resource has %zu backups", page_size(l2));
+        json_t *b = json_array_get(jget(l2, "backups"), 0);
+        backup_want w = {cp2, v, r[1], "db", "OS::Nova::Server", "available", NULL, 2, 1, 1};
+        check_backup_resp("auto backup", b, &w);
+        CHECK(jstr(b, "name") && strncmp(jstr(b, "name"), "autobk_", 7) == 0, "an auto backup's name %s is not autobk_",
+              h_str(jstr(b, "name")));
+        json_decref(l2);
+        json_t *lr = list_ok(c, "{\"resource_id\":\"%s\"}", r[1]);
+        CHECK(page_count(lr) == 2, "resource %s has %lld backups, want 2", r[1], page_count(lr));
+        json_decref(lr);
+    }
+    /* One backup task per protected resource. */
+    g = call_okf(c, "operation_log.list", "{\"vault_id\":\"%s\",\"operation_type\":\"backup\"}", v);
+    CHECK(json_integer_value(jget(g, "count")) == 4, "%lld backup tasks, want 4 (3 + 1)",
+          (long long)json_integer_value(jget(g, "count")));
+    for (size_t i = 0; i < json_array_size(jget(g, "operation_logs")); i++)
+        check_operation_log("backup task", json_array_get(jget(g, "operation_logs"), i), "backup", "success");
+    json_decref(g);
+
+    /* Deleting the first checkpoint's backups one by one: the usage
+     * follows, the checkpoint stays until its last backup is gone. */
+    long long used = vault_used(c, v);
+    CHECK(used == 1 + 2 + 4 + 2, "vault used %lld, want 9", used);
+    for (int k = 0; k < 3; k++) {
+        if (!ids[k][0]) continue;
+        delete_ok(c, ids[k]);
+        used -= res[k].size;
+        CHECK(vault_used(c, v) == used, "after deleting %s: used %lld, want %lld", res[k].name, vault_used(c, v), used);
+        if (k < 2) {
+            LC_OK(g, ckpt_checkpoint_get(c, cp, &resp, &err));
+            json_decref(g);
+        }
+    }
+    LC_FAIL(ckpt_checkpoint_get(c, cp, &resp, &err), E6217, cp);
+    json_t *wreq = jf("{\"checkpoint_id\":\"%s\",\"timeout_ms\":0}", cp);
+    call_fail(c, "checkpoint.wait", wreq, E6217, NULL);
+    json_decref(wreq);
+    LC_FAIL(ckpt_checkpoint_wait_ex(c, cp, NULL, 0, NULL, NULL, &resp, &err), E6217, NULL);
+    /* The other checkpoint is untouched. */
+    if (cp2) {
+        LC_OK(g, ckpt_checkpoint_get(c, cp2, &resp, &err));
+        json_decref(g);
+    }
+    page = list_ok(c, NULL);
+    CHECK(page_count(page) == 1, "%lld backups left, want 1", page_count(page));
+    json_decref(page);
+    free(cp2);
+    json_decref(created);
+    free(v);
+    ckpt_client_close(c);
+}
+
+/* ==========================================================================
  * Ownership in the text forms and under repeated use
  * ========================================================================== */
 
@@ -1857,7 +3452,7 @@ static void test_call_meta(void) {
     json_t *resp = (json_t *)1, *meta = (json_t *)1, *err = NULL;
     CHECK(ckpt_call_ex(c, "checkpoint.get", req, &resp, &meta, &err) == CKPT_ENOTFOUND, "ex: not found");
     CHECK(resp == NULL && meta == NULL, "ex: outs NULL on failure");
-    CHECK_ERROR(err, CKPT_ENOTFOUND, "not_found", 404, "BackupService.6302", "does not exist");
+    CHECK_ERROR(err, CKPT_ENOTFOUND, "not_found", 404, "BackupService.6217", "does not exist");
     json_decref(err);
     err = NULL;
     json_t *vreq = jf("{\"vault\":{\"name\":\"m\",\"billing\":{\"size\":1},\"resources\":[]}}");
@@ -1988,7 +3583,7 @@ static void test_durability(void) {
     /* Another project on the same file sees nothing of it. */
     b = open_file(dir, "store.db", "\"project_id\":\"otherproject\"");
     if (b && cp) {
-        call_failf(b, "checkpoint.get", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6302", NULL,
+        call_failf(b, "checkpoint.get", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6217", NULL,
                    "{\"checkpoint_id\":\"%s\"}", cp);
         call_failf(b, "vault.get", CKPT_ENOTFOUND, "not_found", 404, "BackupService.6105", NULL,
                    "{\"vault_id\":\"%s\"}", v);
@@ -2301,6 +3896,199 @@ static void test_threads_two_handles(void) {
     rm_rf(dir);
 }
 
+/* Several threads listing, getting and deleting the backups of one vault on
+ * one shared handle.  Each thread deletes its own backups; all of them try
+ * to delete a contested set (exactly one wins each); a kept set is only
+ * read.  Every result is checked. */
+enum {
+    BT_THREADS = 4,
+    BT_OWN = 8, /* per thread */
+    BT_CONTESTED = 8,
+    BT_KEPT = 8,
+    BT_TOTAL = BT_THREADS * BT_OWN + BT_CONTESTED + BT_KEPT, /* 48: 24 checkpoints of 2 resources */
+};
+
+struct backup_thread_ctx {
+    ckpt_client *client;
+    const char *vault;
+    int index;
+    char (*ids)[37]; /* all BT_TOTAL, oldest first: own, contested, kept */
+    int contested_rc[BT_CONTESTED];
+};
+
+static void *backup_worker(void *arg) {
+    struct backup_thread_ctx *x = arg;
+    long long last_count = BT_TOTAL;
+    for (int i = 0; i < BT_OWN; i++) {
+        json_t *resp = NULL, *err = NULL;
+        /* A page of the vault's backups: the count never grows. */
+        json_t *f = json_pack("{s:s, s:i, s:i}", "vault_id", x->vault, "limit", 10, "offset", (i % 3) * 10);
+        int rc = ckpt_backup_list(x->client, f, &resp, &err);
+        char *ed = rc ? h_dump(err) : NULL;
+        CHECK(rc == CKPT_OK && err == NULL && resp, "thread %d: list rc %d %s", x->index, rc, h_str(ed));
+        free(ed);
+        CHECK(f->refcount == 1, "thread %d: filters refcount %zu", x->index, f->refcount);
+        json_decref(f);
+        if (rc == CKPT_OK) {
+            json_t *list = json_object_get(resp, "backups");
+            json_t *count = json_object_get(resp, "count");
+            long long n = (long long)json_integer_value(count);
+            CHECK(json_is_integer(count) && n >= BT_KEPT && n <= BT_TOTAL, "thread %d: count %lld", x->index, n);
+            CHECK(n <= last_count, "thread %d: count grew from %lld to %lld", x->index, last_count, n);
+            last_count = n;
+            CHECK(json_is_array(list) && json_array_size(list) <= 10, "thread %d: a page of %zu", x->index,
+                  json_array_size(list));
+            for (size_t k = 0; k < json_array_size(list); k++) {
+                json_t *b = json_array_get(list, k);
+                CHECK(is_uuid(jstr(b, "id")) && h_streq(jstr(b, "vault_id"), x->vault) &&
+                          h_streq(jstr(b, "status"), "available"),
+                      "thread %d: listed backup %zu: %s in %s, %s", x->index, k, h_str(jstr(b, "id")),
+                      h_str(jstr(b, "vault_id")), h_str(jstr(b, "status")));
+            }
+        }
+        json_decref(resp);
+        resp = NULL;
+
+        /* A kept backup reads back. */
+        const char *kept = x->ids[BT_THREADS * BT_OWN + BT_CONTESTED + (i + x->index) % BT_KEPT];
+        rc = ckpt_backup_get(x->client, kept, &resp, &err);
+        CHECK(rc == CKPT_OK && err == NULL && h_streq(jstr(resp, "backup.id"), kept) &&
+                  h_streq(jstr(resp, "backup.status"), "available"),
+              "thread %d: get kept backup: rc %d", x->index, rc);
+        json_decref(resp);
+        resp = NULL;
+
+        /* Its own: deleted, then not found, and not found to delete again. */
+        const char *own = x->ids[x->index * BT_OWN + i];
+        err = SENTINEL_J;
+        rc = ckpt_backup_delete(x->client, own, &err);
+        CHECK(rc == CKPT_OK && err == NULL, "thread %d: delete own backup: rc %d", x->index, rc);
+        if (err != SENTINEL_J) json_decref(err);
+        err = NULL;
+        resp = SENTINEL_J;
+        rc = ckpt_backup_get(x->client, own, &resp, &err);
+        CHECK(rc == CKPT_ENOTFOUND && resp == NULL, "thread %d: get deleted backup: rc %d", x->index, rc);
+        CHECK_ERROR(err, E6200, own);
+        json_decref(err);
+        err = NULL;
+        rc = ckpt_backup_delete(x->client, own, &err);
+        CHECK(rc == CKPT_ENOTFOUND, "thread %d: delete a deleted backup: rc %d", x->index, rc);
+        CHECK_ERROR(err, E6200, own);
+        json_decref(err);
+        err = NULL;
+
+        /* A contested one: deleted, or already gone. */
+        int j = (i + x->index) % BT_CONTESTED;
+        const char *contested = x->ids[BT_THREADS * BT_OWN + j];
+        rc = ckpt_backup_delete(x->client, contested, &err);
+        x->contested_rc[j] = rc;
+        if (rc == CKPT_OK)
+            CHECK(err == NULL, "thread %d: *error set on success", x->index);
+        else if (CHECK(rc == CKPT_ENOTFOUND, "thread %d: contested delete rc %d", x->index, rc))
+            CHECK_ERROR(err, E6200, contested);
+        json_decref(err);
+
+        /* The text form, now and then. */
+        if (i % 2) {
+            char req[128], *out = NULL, *terr = NULL;
+            snprintf(req, sizeof req, "{\"vault_id\":\"%s\",\"limit\":5}", x->vault);
+            rc = ckpt_call_text(x->client, "backup.list", req, &out, &terr);
+            json_t *j2 = out ? json_loads(out, 0, NULL) : NULL;
+            CHECK(rc == CKPT_OK && terr == NULL && json_is_array(json_object_get(j2, "backups")) &&
+                      json_array_size(json_object_get(j2, "backups")) <= 5,
+                  "thread %d: text backup.list rc %d %s", x->index, rc, h_str(terr));
+            json_decref(j2);
+            ckpt_free(out);
+            ckpt_free(terr);
+        }
+    }
+    return NULL;
+}
+
+static void test_threads_backups(void) {
+    char *dir = make_tmpdir();
+    ckpt_client *c = open_file(dir, "backups.db", "\"durability\":\"normal\"");
+    if (!c) {
+        rm_rf(dir);
+        return;
+    }
+    char r1[37], r2[37];
+    mkid(r1);
+    mkid(r2);
+    res_t res[2] = {{r1, NULL, "a", 1}, {r2, "OS::Cinder::Volume", "b", 1}};
+    char *v = create_vault(c, "thread-backups", 1000, res, 2);
+    static char ids[BT_TOTAL][37];
+    static char cps[BT_TOTAL / 2][37];
+    int ready = v != NULL;
+    for (int i = 0; ready && i < BT_TOTAL / 2; i++) {
+        char *cp = create_checkpoint(c, v, NULL);
+        ready = cp != NULL;
+        if (cp) snprintf(cps[i], 37, "%s", cp);
+        free(cp);
+    }
+    if (ready) {
+        /* Oldest first: checkpoint k holds backups 2k and 2k + 1. */
+        json_t *page = list_ok(c, "{\"vault_id\":\"%s\",\"sort\":\"created_at:asc\"}", v);
+        ready = CHECK(page_size(page) == BT_TOTAL, "%zu backups, want %d", page_size(page), BT_TOTAL);
+        for (int i = 0; ready && i < BT_TOTAL; i++) {
+            json_t *b = json_array_get(jget(page, "backups"), (size_t)i);
+            snprintf(ids[i], 37, "%s", h_str(jstr(b, "id")));
+            ready = CHECK(h_streq(jstr(b, "checkpoint_id"), cps[i / 2]), "backup %d is not of checkpoint %d", i, i / 2);
+        }
+        json_decref(page);
+    }
+    static struct backup_thread_ctx ctx[BT_THREADS];
+    pthread_t t[BT_THREADS];
+    int started[BT_THREADS] = {0};
+    for (int i = 0; ready && i < BT_THREADS; i++) {
+        ctx[i].client = c;
+        ctx[i].vault = v;
+        ctx[i].index = i;
+        ctx[i].ids = ids;
+        for (int j = 0; j < BT_CONTESTED; j++) ctx[i].contested_rc[j] = 1;
+        started[i] = CHECK(pthread_create(&t[i], NULL, backup_worker, &ctx[i]) == 0, "pthread_create");
+    }
+    for (int i = 0; i < BT_THREADS; i++)
+        if (started[i]) pthread_join(t[i], NULL);
+    if (ready) {
+        /* Each contested backup was deleted by exactly one thread. */
+        for (int j = 0; j < BT_CONTESTED; j++) {
+            int wins = 0;
+            for (int i = 0; i < BT_THREADS; i++) wins += ctx[i].contested_rc[j] == CKPT_OK;
+            CHECK(wins == 1, "contested backup %d deleted by %d threads, want 1", j, wins);
+        }
+        /* What is left is the kept set, and the usage says so. */
+        json_t *page = list_ok(c, "{\"vault_id\":\"%s\",\"sort\":\"created_at:asc\"}", v);
+        CHECK(page_count(page) == BT_KEPT, "%lld backups left, want %d", page_count(page), BT_KEPT);
+        for (size_t i = 0; i < page_size(page) && i < BT_KEPT; i++)
+            CHECK(h_streq(page_id(page, i), ids[BT_TOTAL - BT_KEPT + i]), "left backup %zu is not a kept one", i);
+        json_decref(page);
+        CHECK(vault_used(c, v) == BT_KEPT, "vault used %lld, want %d", vault_used(c, v), BT_KEPT);
+        int found = 0, unreadable = 0;
+        for (int i = 0; i < BT_TOTAL; i++) {
+            json_t *g = NULL;
+            int rc = ckpt_backup_get(c, ids[i], &g, NULL);
+            if (i < BT_TOTAL - BT_KEPT) found += rc != CKPT_ENOTFOUND;
+            else unreadable += rc != CKPT_OK;
+            json_decref(g);
+        }
+        CHECK(found == 0 && unreadable == 0, "%d deleted backups still found, %d kept ones unreadable", found,
+              unreadable);
+        /* A checkpoint with no backup left reads as not found. */
+        int wrong = 0;
+        for (int k = 0; k < BT_TOTAL / 2; k++) {
+            json_t *g = NULL;
+            int rc = ckpt_checkpoint_get(c, cps[k], &g, NULL);
+            wrong += rc != (2 * k >= BT_TOTAL - BT_KEPT ? CKPT_OK : CKPT_ENOTFOUND);
+            json_decref(g);
+        }
+        CHECK(wrong == 0, "%d checkpoints in the wrong state after their backups were deleted", wrong);
+    }
+    free(v);
+    ckpt_client_close(c);
+    rm_rf(dir);
+}
+
 /* ==========================================================================
  * Processes: several processes on one store; kill -9 loses no success
  * ========================================================================== */
@@ -2468,6 +4256,13 @@ static const struct test tests[] = {
     {"policy_errors", test_policy_errors, 0},
     {"unknown_operation", test_unknown_operation_and_config, 0},
     {"usage_and_isolation", test_usage_and_isolation, 0},
+    {"backup_list_get", test_backup_list_get, 0},
+    {"backup_delete", test_backup_delete, 0},
+    {"backup_restore", test_backup_restore, 0},
+    {"operation_log_wait", test_operation_log_wait, 0},
+    {"backup_prune", test_backup_prune, 0},
+    {"checkpoint_wait_ex", test_checkpoint_wait_ex, 0},
+    {"lifecycle_backups", test_lifecycle_backups, 0},
     {"seed_checkpoint_v3", test_seed_checkpoint_v3, 0},
     {"seed_policy_v1", test_seed_policy_v1, 0},
     {"call_meta", test_call_meta, 0},
@@ -2477,6 +4272,7 @@ static const struct test tests[] = {
     {"threads_shared_handle", test_threads_shared_handle, 1},
     {"threads_two_handles", test_threads_two_handles, 1},
     {"threads_wait", test_threads_wait_does_not_block, 1},
+    {"threads_backups", test_threads_backups, 1},
     {"processes", test_processes, 1},
 };
 

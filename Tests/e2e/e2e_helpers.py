@@ -250,3 +250,80 @@ def signed_headers(port: int, method: str, path: str, body: bytes, ak: str, sk: 
 
 def signature_of(headers: Mapping[str, str]) -> str:
     return headers["Authorization"].rsplit("Signature=", 1)[1]
+
+
+# ---------------------------------------------------------------------------
+# Lifecycle (1.1) data and comparisons, shared by the *_lifecycle suites
+
+DAY_MS = 86_400_000
+#: The time format of every stored time (SPEC 6.3): UTC, microseconds, no zone.
+STORED_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$")
+
+
+def query_time(when: datetime) -> str:
+    """A `start_time`/`end_time` value: YYYY-MM-DDTHH:MM:SSZ (SPEC 6.1)."""
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def lifecycle_data(local: Any) -> Dict[str, Any]:
+    """A vault of three servers backed up three times, oldest first, through
+    embedded clients on the server's store (`local` is the conftest factory):
+
+    - "nightly", two days ago (simulated clock), incremental;
+    - "full", one day ago, a full backup (`incremental: false`);
+    - unnamed (so `manualbk_xxxx`), now, default incremental, in which the
+      third server fails (its backup and task end in error).
+
+    Nine backups and nine `backup` tasks.  Returns the vault, resources,
+    checkpoints and each checkpoint's backups (as backup.list gives them).
+    """
+    resources = [server_resource(name=f"web{i}") for i in range(3)]
+    vault = local().create_vault("lifecycle", size_gb=100, resources=resources)["vault"]
+    nightly = local(simulate={"clock_offset_ms": -2 * DAY_MS}).create_checkpoint(
+        vault["id"], name="nightly", incremental=True)["checkpoint"]
+    full = local(simulate={"clock_offset_ms": -DAY_MS}).create_checkpoint(
+        vault["id"], name="full", incremental=False)["checkpoint"]
+    latest = local(simulate={"fail_resources": [resources[2]["id"]]}).create_checkpoint(vault["id"])["checkpoint"]
+    embedded = local()
+    backups = {}
+    for name, cp in (("nightly", nightly), ("full", full), ("latest", latest)):
+        listed = embedded.call("backup.list", {"checkpoint_id": cp["id"]})["backups"]
+        assert len(listed) == 3, listed
+        backups[name] = listed
+    return {"vault": vault, "resources": resources, "failing": resources[2]["id"],
+            "checkpoints": {"nightly": nightly, "full": full, "latest": latest}, "backups": backups}
+
+
+def json_type(value: Any) -> str:
+    """The JSON type of a decoded value (bool before int: bool is an int)."""
+    for t, name in ((type(None), "null"), (bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"),
+                    (list, "array"), (dict, "object")):
+        if isinstance(value, t):
+            return name
+    return type(value).__name__
+
+
+def shape_differences(a: Any, b: Any, ids: bool = True, path: str = "$") -> List[str]:
+    """Where `a` and `b` differ in shape: keys, JSON types at every level,
+    array lengths, and (with `ids`) the values of `id` and `*_id` members,
+    which name the same objects when the two answers are about the same
+    thing.  Empty when they agree."""
+    out: List[str] = []
+    ta, tb = json_type(a), json_type(b)
+    if ta != tb:
+        return [f"{path}: {ta} vs {tb} ({a!r:.80} vs {b!r:.80})"]
+    if isinstance(a, dict):
+        if set(a) != set(b):
+            out.append(f"{path}: keys {sorted(set(a) - set(b))} only in the first, {sorted(set(b) - set(a))} only "
+                       f"in the second")
+        for k in sorted(set(a) & set(b)):
+            sub = f"{path}.{k}"
+            if ids and (k == "id" or k.endswith("_id")) and a[k] != b[k]:
+                out.append(f"{sub}: {a[k]!r} vs {b[k]!r}")
+            out.extend(shape_differences(a[k], b[k], ids, sub))
+    elif isinstance(a, list):
+        if len(a) != len(b):
+            out.append(f"{path}: {len(a)} items vs {len(b)}")
+        for i, (x, y) in enumerate(zip(a, b)):
+            out.extend(shape_differences(x, y, ids, f"{path}[{i}]"))
+    return out

@@ -170,10 +170,10 @@ def test_0001_no_resource(ckpt: Any, remote: Any) -> None:
     check_service_error(e, "conflict", 400, "BackupService.0001")
 
 
-def test_6302_unknown_checkpoint(ckpt: Any, remote: Any) -> None:
+def test_6217_unknown_checkpoint(ckpt: Any, remote: Any) -> None:
     r = remote()
     e = error_of(ckpt, lambda: r.get_checkpoint(h.new_id()))
-    check_service_error(e, "not_found", 404, "BackupService.6302")
+    check_service_error(e, "not_found", 404, "BackupService.6217")
 
 
 def test_csbs_9001_resource_not_in_policy(ckpt: Any, remote: Any) -> None:
@@ -269,7 +269,7 @@ def test_projects_are_isolated(ckpt: Any, remote: Any, local: Any) -> None:
     policy = make_policy(a)
     v1 = a.execute_policy(policy["id"])["checkpoint"]
 
-    check_service_error(error_of(ckpt, lambda: b.get_checkpoint(cp["id"])), "not_found", 404, "BackupService.6302")
+    check_service_error(error_of(ckpt, lambda: b.get_checkpoint(cp["id"])), "not_found", 404, "BackupService.6217")
     check_service_error(error_of(ckpt, lambda: b.get_vault(vault["id"])), "not_found", 404, "BackupService.6105")
     check_service_error(error_of(ckpt, lambda: b.create_checkpoint(vault["id"])), "invalid", 400,
                         "BackupService.6105")

@@ -155,7 +155,7 @@ def test_documented_errors(sdk: Dict[str, Any], server: h.Serve, project: str, l
     check(sdk_error(sdk, lambda: sdk_checkpoint(sdk, client, vault.id)), 400, "BackupService.1001")
 
     e = sdk_error(sdk, lambda: show_checkpoint(sdk, client, h.new_id()))
-    check(e, 404, "BackupService.6302")
+    check(e, 404, "BackupService.6217")
     e = sdk_error(sdk, lambda: client.show_vault(sdk["v1"].ShowVaultRequest(vault_id=missing)))
     check(e, 404, "BackupService.6105")
 
@@ -173,5 +173,5 @@ def test_projects_are_isolated(sdk: Dict[str, Any], server: h.Serve, project: st
     b = cbr_client(sdk, server, project + "b")
     vault = sdk_vault(sdk, a, h.new_id())
     cp = sdk_checkpoint(sdk, a, vault.id)
-    check(sdk_error(sdk, lambda: show_checkpoint(sdk, b, cp.id)), 404, "BackupService.6302")
+    check(sdk_error(sdk, lambda: show_checkpoint(sdk, b, cp.id)), 404, "BackupService.6217")
     assert show_checkpoint(sdk, a, cp.id).id == cp.id

@@ -8,10 +8,14 @@
  * http_status, a short non-empty error_msg and a null request_id; every other
  * out-parameter is NULL; borrowed json_t inputs are unchanged (text and
  * reference count); and the store file is unchanged (a fingerprint of every
- * table read with sqlite3, before and after).  The catalogue format is in
- * README.md.  Cases tagged "bug" are known library bugs: they fail unless
- * CKPT_HARDENING_XFAIL=1, which counts them as expected failures (and an
- * unexpected pass as a failure, so the tag gets removed once fixed).
+ * table read with sqlite3, before and after).  For ckpt_checkpoint_wait_ex
+ * with a progress callback it also asserts how the callback was called: never
+ * for a refused request, once for a canceled wait, with the user pointer as
+ * given, a checkpoint object and a non-decreasing elapsed time.  The
+ * catalogue format is in README.md.  Cases tagged "bug" are known library
+ * bugs: they fail unless CKPT_HARDENING_XFAIL=1, which counts them as
+ * expected failures (and an unexpected pass as a failure, so the tag gets
+ * removed once fixed).
  *
  * The last line is "N passed, N failed"; the exit status is 1 on failure.
  */
@@ -34,10 +38,14 @@ typedef struct {
     char *value;
 } placeholder;
 
-static placeholder ph[24];
+static placeholder ph[32];
 static int nph;
 
 static void ph_set(const char *name, const char *value) {
+    if (nph >= (int)(sizeof ph / sizeof ph[0])) {
+        fprintf(stderr, "too many placeholders\n");
+        exit(2);
+    }
     ph[nph].name = name;
     ph[nph].value = strdup(value);
     nph++;
@@ -156,6 +164,25 @@ static hbuf from_hex(const char *hex) {
     return out;
 }
 
+/* The id of the first item of a list operation's answer (the request is
+ * printf-style); exits when the list is empty: for fixtures only. */
+static char *h_first_id(ckpt_client *c, const char *op, const char *collection, const char *fmt, ...) {
+    char req[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(req, sizeof req, fmt, ap);
+    va_end(ap);
+    json_t *list = h_must(c, op, req);
+    const char *id = json_string_value(json_object_get(json_array_get(json_object_get(list, collection), 0), "id"));
+    if (!id) {
+        fprintf(stderr, "fixture %s %s: no %s\n", op, req, collection);
+        exit(2);
+    }
+    char *out = strdup(id);
+    json_decref(list);
+    return out;
+}
+
 static void setup_fixtures(void) {
     char path[4096];
     snprintf(path, sizeof path, "%s/store.db", g_tmpdir);
@@ -175,6 +202,11 @@ static void setup_fixtures(void) {
     char req[1024];
     snprintf(req, sizeof req, "{\"checkpoint\": {\"vault_id\": \"%s\", \"parameters\": {\"resources\": [\"" R1 "\"]}}}",
              vault_id);
+    /* An older checkpoint of R1 first: its backup is {old_backup_id}, the one
+     * a prune that keeps the newest would delete (and the target of the
+     * delete cases), so a wrongly accepted prune or delete leaves the
+     * {checkpoint_id} fixture readable. */
+    json_t *old = h_must(g_client, "checkpoint.create", req);
     json_t *c = h_must(g_client, "checkpoint.create", req);
     snprintf(req, sizeof req, "{\"checkpoint\": {\"plan_id\": \"%s\", \"parameters\": {}}}", plan_id);
     json_t *e = h_must(g_client, "policy.execute", req);
@@ -194,6 +226,23 @@ static void setup_fixtures(void) {
     ph_set("missing_id", MISSING_ID);
     ph_set("tmpdir", g_tmpdir);
     ph_set("store", g_store);
+
+    /* 1.1: the backups of the two checkpoints, and the newest backup task of R1. */
+    char *old_cid = h_id(old, "checkpoint");
+    char *backup_id = h_first_id(g_client, "backup.list", "backups", "{\"checkpoint_id\": \"%s\"}", cid);
+    char *old_backup_id = h_first_id(g_client, "backup.list", "backups", "{\"checkpoint_id\": \"%s\"}", old_cid);
+    char *log_id = h_first_id(g_client, "operation_log.list", "operation_logs",
+                              "{\"vault_id\": \"%s\", \"resource_id\": \"" R1 "\", \"operation_type\": \"backup\", "
+                              "\"status\": \"success\", \"sort\": \"created_at:desc\", \"limit\": 1}",
+                              vault_id);
+    ph_set("backup_id", backup_id);
+    ph_set("old_backup_id", old_backup_id);
+    ph_set("operation_log_id", log_id);
+    free(old_cid);
+    free(backup_id);
+    free(old_backup_id);
+    free(log_id);
+    json_decref(old);
     free(vault_id);
     free(plan_id);
     free(cid);
@@ -244,6 +293,13 @@ enum fn {
     FN_GET,
     FN_WAIT,
     FN_EXECUTE,
+    FN_WAIT_EX,
+    FN_BACKUP_LIST,
+    FN_BACKUP_GET,
+    FN_BACKUP_DELETE,
+    FN_BACKUP_RESTORE,
+    FN_LOG_WAIT,
+    FN_BACKUP_PRUNE,
     FN_BAD
 };
 
@@ -265,7 +321,14 @@ static enum fn fn_of(const char *api, const char *function) {
                {"ckpt_checkpoint_create", FN_CREATE},
                {"ckpt_checkpoint_get", FN_GET},
                {"ckpt_checkpoint_wait", FN_WAIT},
-               {"ckpt_policy_execute", FN_EXECUTE}};
+               {"ckpt_policy_execute", FN_EXECUTE},
+               {"ckpt_checkpoint_wait_ex", FN_WAIT_EX},
+               {"ckpt_backup_list", FN_BACKUP_LIST},
+               {"ckpt_backup_get", FN_BACKUP_GET},
+               {"ckpt_backup_delete", FN_BACKUP_DELETE},
+               {"ckpt_backup_restore", FN_BACKUP_RESTORE},
+               {"ckpt_operation_log_wait", FN_LOG_WAIT},
+               {"ckpt_backup_prune", FN_BACKUP_PRUNE}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i].name, function) == 0) return map[i].fn;
     return FN_BAD;
@@ -277,6 +340,54 @@ static int g_nwhy;
 /* WHY: a failed assertion; NOTE: context printed with the failures. */
 #define WHY(...) (g_nwhy++, hb_adds(&g_why, "\n    "), hb_printf(&g_why, __VA_ARGS__))
 #define NOTE(...) (hb_adds(&g_why, "\n    "), hb_printf(&g_why, __VA_ARGS__))
+
+/* The string argument of a typed function ("vault_id", "plan_id", ...). */
+static const char *id_arg_of(enum fn fn) {
+    switch (fn) {
+    case FN_CREATE: return "vault_id";
+    case FN_EXECUTE: return "plan_id";
+    case FN_BACKUP_GET:
+    case FN_BACKUP_DELETE:
+    case FN_BACKUP_RESTORE: return "backup_id";
+    case FN_LOG_WAIT: return "operation_log_id";
+    default: return "checkpoint_id";
+    }
+}
+
+/* The borrowed json_t argument of a typed function, given in "args" as JSON
+ * text under this name (NULL: the function has none). */
+static const char *json_arg_of(enum fn fn) {
+    switch (fn) {
+    case FN_CREATE:
+    case FN_EXECUTE: return "parameters";
+    case FN_BACKUP_LIST: return "filters";
+    case FN_BACKUP_RESTORE: return "restore";
+    case FN_BACKUP_PRUNE: return "request";
+    default: return NULL;
+    }
+}
+
+/* The progress callback of ckpt_checkpoint_wait_ex ("progress": "cancel"
+ * returns 1, "continue" 0), recording how it was called. */
+#define PROGRESS_MAGIC 0x70726f67
+typedef struct {
+    int magic;
+    int cancel;
+    int calls;
+    int bad_subject;
+    int bad_elapsed;
+    long long last_ms;
+} progress_state;
+
+static int progress_cb(const json_t *subject, long long elapsed_ms, void *user) {
+    progress_state *p = user;
+    if (!p || p->magic != PROGRESS_MAGIC) return 1; /* user was not passed as it is; counted by the caller */
+    p->calls++;
+    if (!json_is_object(subject) || !json_is_string(json_object_get(subject, "status"))) p->bad_subject++;
+    if (elapsed_ms < 0 || elapsed_ms < p->last_ms) p->bad_elapsed++;
+    p->last_ms = elapsed_ms;
+    return p->cancel;
+}
 
 static int is_null_arg(const json_t *c, const char *arg) {
     size_t i;
@@ -431,6 +542,11 @@ static void check_error(const json_t *err, int rc, const json_t *expect) {
     if (!json_is_null(json_object_get(err, "request_id"))) WHY("error.request_id is not null");
     const char *contains = json_string_value(json_object_get(expect, "msg_contains"));
     if (contains && !strstr(msg, contains)) WHY("error.error_msg does not contain \"%s\"", contains);
+    /* A wait that ends in failure, a timeout or a cancel carries the object
+     * it waited on (ckpt.h, "The error object"). */
+    const char *member = json_string_value(json_object_get(expect, "error_member"));
+    if (member && !json_is_object(json_object_get(err, member)))
+        WHY("error object has no \"%s\" object", member);
     char shown[301];
     size_t k = 0;
     for (; k < 300 && msg[k]; k++) shown[k] = ((unsigned char)msg[k] < 0x20 || (unsigned char)msg[k] > 0x7e) ? '?' : msg[k];
@@ -478,11 +594,14 @@ static void run_case(const json_t *c, tally *t) {
     }
     hbuf id = {0}, status = {0}, params_text = {0};
     long long timeout_ms = 0;
-    const char *idname = fn == FN_CREATE ? "vault_id" : fn == FN_EXECUTE ? "plan_id" : "checkpoint_id";
+    const char *idname = id_arg_of(fn);
+    const char *jname = json_arg_of(fn);
+    const char *progress_kind = json_string_value(json_object_get(args, "progress"));
+    progress_state pstate = {PROGRESS_MAGIC, progress_kind && strcmp(progress_kind, "cancel") == 0, 0, 0, 0, 0};
     if (args) {
         id = text_field(args, idname);
         status = text_field(args, "status");
-        params_text = text_field(args, "parameters");
+        if (jname) params_text = text_field(args, jname);
         json_t *to = json_object_get(args, "timeout_ms");
         if (json_is_integer(to)) timeout_ms = json_integer_value(to);
         else if (json_is_string(to) && strcmp(json_string_value(to), "LLONG_MAX") == 0) timeout_ms = LLONG_MAX;
@@ -502,8 +621,12 @@ static void run_case(const json_t *c, tally *t) {
         setup_ok = setup_ok && cfg_json != NULL;
         if (cfg_json && special && strcmp(special, "cycle") == 0) make_cycle(cfg_json);
     }
-    if (params_text.p && !is_null_arg(c, "parameters")) {
-        params = parse_input(&params_text, "parameters");
+    if (progress_kind && strcmp(progress_kind, "cancel") != 0 && strcmp(progress_kind, "continue") != 0) {
+        WHY("catalogue: progress is \"cancel\" or \"continue\"");
+        setup_ok = 0;
+    }
+    if (params_text.p && !is_null_arg(c, jname)) {
+        params = parse_input(&params_text, jname);
         setup_ok = setup_ok && params != NULL;
     }
     const char *no_file = json_string_value(json_object_get(c, "expect_no_file"));
@@ -527,6 +650,7 @@ static void run_case(const json_t *c, tally *t) {
     const char *cfgp = is_null_arg(c, "config") ? NULL : cfg.p;
     const char *idp = id.p;
     int null_resp = is_null_arg(c, "response") || is_null_arg(c, "out");
+    int has_resp = fn != FN_BACKUP_DELETE; /* ckpt_backup_delete has no response out-parameter */
     int null_err = is_null_arg(c, "error");
     if (is_null_arg(c, idname)) idp = NULL;
     const char *statusp = is_null_arg(c, "status") ? NULL : status.p;
@@ -576,6 +700,29 @@ static void run_case(const json_t *c, tally *t) {
         case FN_EXECUTE:
             rc = ckpt_policy_execute(client, idp, params, null_resp ? NULL : &resp_j, null_err ? NULL : &err_j);
             break;
+        case FN_WAIT_EX:
+            rc = ckpt_checkpoint_wait_ex(client, idp, statusp, timeout_ms, progress_kind ? progress_cb : NULL,
+                                         progress_kind ? &pstate : NULL, null_resp ? NULL : &resp_j,
+                                         null_err ? NULL : &err_j);
+            break;
+        case FN_BACKUP_LIST:
+            rc = ckpt_backup_list(client, params, null_resp ? NULL : &resp_j, null_err ? NULL : &err_j);
+            break;
+        case FN_BACKUP_GET:
+            rc = ckpt_backup_get(client, idp, null_resp ? NULL : &resp_j, null_err ? NULL : &err_j);
+            break;
+        case FN_BACKUP_DELETE:
+            rc = ckpt_backup_delete(client, idp, null_err ? NULL : &err_j);
+            break;
+        case FN_BACKUP_RESTORE:
+            rc = ckpt_backup_restore(client, idp, params, null_resp ? NULL : &resp_j, null_err ? NULL : &err_j);
+            break;
+        case FN_LOG_WAIT:
+            rc = ckpt_operation_log_wait(client, idp, timeout_ms, null_resp ? NULL : &resp_j, null_err ? NULL : &err_j);
+            break;
+        case FN_BACKUP_PRUNE:
+            rc = ckpt_backup_prune(client, params, null_resp ? NULL : &resp_j, null_err ? NULL : &err_j);
+            break;
         case FN_BAD:
             break;
         }
@@ -590,7 +737,7 @@ static void run_case(const json_t *c, tally *t) {
             WHY("took %.0f ms, more than the %lld ms budget", elapsed_ms, (long long)json_integer_value(max_ms));
         if (rc != want_rc) WHY("returned %d (%s), expected %d (%s)", rc, h_class_name(rc), want_rc, want_class);
         int is_open = fn == FN_OPEN || fn == FN_OPEN_TEXT;
-        if (!null_resp) {
+        if (!null_resp && has_resp) {
             if (is_open && out_c != NULL) {
                 WHY("out is not NULL after a failure");
                 if (out_c != (ckpt_client *)(void *)&sentinel) ckpt_client_close(out_c);
@@ -641,7 +788,20 @@ static void run_case(const json_t *c, tally *t) {
         }
         check_snapshot(&s_req, "request");
         check_snapshot(&s_cfg, "config");
-        check_snapshot(&s_par, "parameters");
+        check_snapshot(&s_par, jname ? jname : "parameters");
+        if (progress_kind) {
+            /* An invalid request never starts the wait; a canceled one stops
+             * at the first non-zero answer; a timeout polls at least once. */
+            int want_calls_min = 0, want_calls_max = INT_MAX;
+            if (rc == CKPT_EINVAL) want_calls_max = 0;
+            else if (rc == CKPT_ECANCELED) want_calls_min = want_calls_max = 1;
+            else if (rc == CKPT_ETIMEOUT) want_calls_min = 1;
+            if (pstate.calls < want_calls_min || pstate.calls > want_calls_max)
+                WHY("progress was called %d times", pstate.calls);
+            if (pstate.bad_subject) WHY("progress got a subject that is not a checkpoint object %d times", pstate.bad_subject);
+            if (pstate.bad_elapsed) WHY("progress got a negative or decreasing elapsed_ms");
+            if (rc == CKPT_ECANCELED && !pstate.cancel) WHY("canceled although progress returned 0 (or user was not passed)");
+        }
         if (no_file_path.p && access(no_file_path.p, F_OK) == 0) {
             WHY("%s was created", no_file_path.p);
             h_remove_store(no_file_path.p);
@@ -698,7 +858,10 @@ static void run_case(const json_t *c, tally *t) {
  * Fixed checks that need no catalogue entry
  * ========================================================================== */
 
+static int g_nbuiltin;
+
 static void builtin(const char *name, int ok, tally *t) {
+    g_nbuiltin++;
     if (ok) {
         t->passed++;
         if (g_verbose) printf("ok   builtin/%s\n", name);
@@ -710,10 +873,15 @@ static void builtin(const char *name, int ok, tally *t) {
 
 static void builtins(tally *t) {
     builtin("version", strcmp(ckpt_version(), CKPT_VERSION_STRING) == 0, t);
+    char number[32];
+    snprintf(number, sizeof number, "%d.%d.%d", ckpt_version_number() / 10000, ckpt_version_number() / 100 % 100,
+             ckpt_version_number() % 100);
+    builtin("version_number", ckpt_version_number() == CKPT_VERSION_NUMBER && strcmp(number, ckpt_version()) == 0, t);
     int ok = 1;
-    for (int code = -1; code >= -11; code--) ok &= strcmp(ckpt_strerror(code), h_class_name(code)) == 0;
-    builtin("strerror_classes", ok, t);
-    builtin("strerror_unknown", strcmp(ckpt_strerror(1), "unknown") == 0 && strcmp(ckpt_strerror(-12), "unknown") == 0 &&
+    for (int code = -1; code >= H_LAST_CLASS; code--) ok &= strcmp(ckpt_strerror(code), h_class_name(code)) == 0;
+    builtin("strerror_classes", ok && strcmp(ckpt_strerror(CKPT_ECANCELED), "canceled") == 0, t);
+    builtin("strerror_unknown", strcmp(ckpt_strerror(1), "unknown") == 0 &&
+                                    strcmp(ckpt_strerror(H_LAST_CLASS - 1), "unknown") == 0 &&
                                     strcmp(ckpt_strerror(INT_MIN), "unknown") == 0 &&
                                     strcmp(ckpt_strerror(INT_MAX), "unknown") == 0,
             t);
@@ -727,6 +895,23 @@ static void builtins(tally *t) {
             rc == CKPT_OK && strcmp(h_err_str(json_object_get(resp, "checkpoint"), "status"), "available") == 0, t);
     json_decref(resp);
     json_decref(err);
+    /* ... and so are the 1.1 fixtures: the backups and the task. */
+    resp = err = NULL;
+    rc = ckpt_backup_get(g_client, ph_get("backup_id"), &resp, &err);
+    int backups_ok = rc == CKPT_OK && strcmp(h_err_str(json_object_get(resp, "backup"), "status"), "available") == 0;
+    json_decref(resp);
+    json_decref(err);
+    resp = err = NULL;
+    rc = ckpt_backup_get(g_client, ph_get("old_backup_id"), &resp, &err);
+    backups_ok &= rc == CKPT_OK && strcmp(h_err_str(json_object_get(resp, "backup"), "status"), "available") == 0;
+    json_decref(resp);
+    json_decref(err);
+    resp = err = NULL;
+    rc = ckpt_operation_log_wait(g_client, ph_get("operation_log_id"), 0, &resp, &err);
+    backups_ok &= rc == CKPT_OK && strcmp(h_err_str(json_object_get(resp, "operation_log"), "status"), "success") == 0;
+    json_decref(resp);
+    json_decref(err);
+    builtin("lifecycle_fixtures_intact", backups_ok, t);
 }
 
 int main(int argc, char **argv) {
@@ -773,7 +958,7 @@ int main(int argc, char **argv) {
     for (int k = 0; k < nph; k++) free(ph[k].value);
     free(g_store);
     json_decref(cat);
-    printf("bad_inputs: %zu catalogue cases + 5 built-in checks in %.2f s", ran, h_now() - t0);
+    printf("bad_inputs: %zu catalogue cases + %d built-in checks in %.2f s", ran, g_nbuiltin, h_now() - t0);
     if (t.xfailed) printf("; %d known bugs tolerated (CKPT_HARDENING_XFAIL=1)", t.xfailed);
     printf("\n%d passed, %d failed\n", t.passed, t.failed);
     return t.failed ? 1 : 0;

@@ -205,12 +205,16 @@ static inline const char *h_class_name(int code) {
     case CKPT_EREMOTE: return "remote";
     case CKPT_ESTORAGE: return "storage";
     case CKPT_EINTERNAL: return "internal";
+    case CKPT_ECANCELED: return "canceled";
     default: return "unknown";
     }
 }
 
+/* The lowest CKPT_E* code this header knows (CKPT_ECANCELED since 1.1). */
+#define H_LAST_CLASS CKPT_ECANCELED
+
 static inline int h_class_code(const char *name) {
-    for (int c = 0; c >= -11; c--)
+    for (int c = 0; c >= H_LAST_CLASS; c--)
         if (strcmp(h_class_name(c), name) == 0) return c;
     return 1; /* never a valid return code */
 }

@@ -226,7 +226,7 @@ static void *work(void *arg) {
             break;
         case 13: /* not found */
             rc = ckpt_checkpoint_get(w->client, MISSING_ID, &resp, &err);
-            outcome(w, "checkpoint.get missing", rc, CKPT_ENOTFOUND, "BackupService.6302", err);
+            outcome(w, "checkpoint.get missing", rc, CKPT_ENOTFOUND, "BackupService.6217", err);
             break;
         case 14: /* wait through the text API with an interval, v1 checkpoint */
             if (!w->nv1) break;

@@ -12,7 +12,11 @@ behaviour.  Every invalid request or argument is class "invalid", http_status
 (policy.*, ckpt_policy_execute, checkpoint.wait with a provider_id): ckpt.h,
 "Limits", says so for limit violations and for NULL and non-UTF-8 arguments.
 A NULL or unknown operation and a bad configuration are BackupService.9900;
-a store that cannot be opened is class "storage" with error_code "".  Cases the library gets wrong carry "bug": "<id>" (see the
+a store that cannot be opened is class "storage" with error_code "".  The
+1.1 operations (section 9; SPEC 6) add: a schema violation names the field
+(msg_contains), an unknown backup is not_found 404 BackupService.6200, an
+unknown task 404 BackupService.6500, an unknown vault of backup.prune 404
+BackupService.6105.  Cases the library gets wrong carry "bug": "<id>" (see the
 README's list); they still fail unless CKPT_HARDENING_XFAIL=1.
 """
 import json
@@ -74,7 +78,8 @@ def add(name, category, op, req, api="text", expect=None, **kw):
         t = (c["request"] or "") + json.dumps(c.get("args", {}))
         need = [s for s, ph in (("vault", "{vault_id}"), ("vault", "{resource_id}"), ("policy", "{plan_id}"),
                                 ("policy", "{policy_resource_id}"), ("checkpoint", "{checkpoint_id}"),
-                                ("checkpoint", "{v1_checkpoint_id}")) if ph in t]
+                                ("checkpoint", "{v1_checkpoint_id}"), ("backup", "{backup_id}"),
+                                ("backup", "{old_backup_id}"), ("operation_log", "{operation_log_id}")) if ph in t]
         if need:
             c["setup"] = need[0] if len(set(need)) == 1 else sorted(set(need))
     cases.append(c)
@@ -150,11 +155,15 @@ LVS = {"vault_id": "{vault_id}", "status": "available"}
 LCS = {"checkpoint_id": "{checkpoint_id}", "status": "available"}
 
 
-def mutations(op, base, fields, category="wrong_type", api="text"):
-    """fields: (path, value, label[, extra kwargs]) tuples."""
+def mutations(op, base, fields, category="wrong_type", api="text", names_field=False):
+    """fields: (path, value, label[, extra kwargs]) tuples.  names_field: the
+    error message must name the field (its dotted path), as SPEC 6.5 says of
+    the 1.1 operations; a field's own "expect" overrides it."""
     for f in fields:
         path, value, label = f[:3]
-        kw = f[3] if len(f) > 3 else {}
+        kw = dict(f[3]) if len(f) > 3 else {}
+        if names_field and "expect" not in kw:
+            kw["expect"] = {"class": "invalid", "error_code": CBR, "msg_contains": dotted(path)}
         add("%s/%s/%s" % (op, dotted(path), label), category, op, with_value(base, path, value), api=api, **kw)
 
 
@@ -495,7 +504,7 @@ add("nul/json_api/parsed_nul_escape", "nul", "vault.create", with_value(VC, V + 
 add("oversize/request_1MiB_plus_1", "oversize", "checkpoint.get",
     '{"checkpoint_id":"%s"}{ws_to:1048577}' % MISSING)
 add("oversize/request_exactly_1MiB", "oversize", "checkpoint.get", '{"checkpoint_id":"%s"}{ws_to:1048576}' % MISSING,
-    expect={"class": "not_found", "error_code": "BackupService.6302", "http_status": 404},
+    expect={"class": "not_found", "error_code": "BackupService.6217", "http_status": 404},
     note="control: exactly CKPT_MAX_REQUEST_BYTES is accepted")
 add("oversize/description_2MiB", "oversize", "checkpoint.create",
     with_value(CC, P + ["description"], "{pad:2097152}"))
@@ -571,7 +580,7 @@ add("boundary/description_empty", "boundary", "checkpoint.create", with_value(CC
 add("boundary/resources_256", "boundary", "checkpoint.create", with_value(CCM, P + ["resources"], ids(256)),
     expect=VM)
 add("boundary/uuid_upper_case", "boundary", "checkpoint.get", {"checkpoint_id": MISSING.upper()},
-    expect={"class": "not_found", "error_code": "BackupService.6302", "http_status": 404})
+    expect={"class": "not_found", "error_code": "BackupService.6217", "http_status": 404})
 
 # ===========================================================================
 # 6. Unknown operations
@@ -736,7 +745,7 @@ for fn in ("ckpt_call_ex", "ckpt_call_text_ex"):
             expect={"class": "invalid", "error_code": fam(op, req) if op != "checkpoint.delete" else CBR})
     add("ex/%s/not_found_control" % fn, "typed", "checkpoint.get", '{"checkpoint_id":"%s"}' % MISSING,
         api="null_args", function=fn, null=[],
-        expect={"class": "not_found", "error_code": "BackupService.6302", "http_status": 404},
+        expect={"class": "not_found", "error_code": "BackupService.6217", "http_status": 404},
         note="control: a failure that is not a bad input still leaves meta NULL")
 
 typed("vault_id_not_uuid", "ckpt_checkpoint_create", {"vault_id": "../../x"})
@@ -776,12 +785,579 @@ typed("parameters_resources_not_in_policy", "ckpt_policy_execute",
       {"plan_id": "{plan_id}", "parameters": '{"resources":["{resource_id}"]}'})
 
 # ===========================================================================
-# 9. The json entry point for a sample of the text cases (same expectations)
+# 9. The lifecycle (1.1): backups, tasks, restore, retention (SPEC 6, ckpt.h
+#    "Operations" and "The lifecycle").  Every schema violation is 9900 and
+#    names the field (SPEC 6.5); an unknown backup is 404 6200, an unknown
+#    task 404 6500.  Fixtures: {backup_id} is the backup of {checkpoint_id};
+#    {old_backup_id} is an older backup of the same resource (a prune that
+#    keeps the newest deletes it; the delete cases aim at it);
+#    {operation_log_id} is the newest backup task of {resource_id}.
+# ===========================================================================
+NF_BACKUP = {"class": "not_found", "error_code": "BackupService.6200", "http_status": 404}
+NF_TASK = {"class": "not_found", "error_code": "BackupService.6500", "http_status": 404}
+NF_CHECKPOINT = {"class": "not_found", "error_code": "BackupService.6217", "http_status": 404}
+NF_VAULT = {"class": "not_found", "error_code": "BackupService.6105", "http_status": 404}
+
+
+def naming(field):
+    """The expectation of a 1.1 schema violation: 9900 naming the field."""
+    return {"class": "invalid", "error_code": CBR, "msg_contains": field}
+
+
+T0, T1 = "2020-01-01T00:00:00Z", "2099-12-31T23:59:59Z"
+# Valid base requests, every documented member present and matching the
+# fixtures, so that a wrongly accepted mutation of a write changes the store.
+BL = {"checkpoint_id": "{checkpoint_id}", "vault_id": "{vault_id}", "resource_id": "{resource_id}",
+      "resource_name": "r1", "resource_type": "OS::Nova::Server", "status": ["available", "error"],
+      "image_type": "backup", "start_time": T0, "end_time": T1, "incremental": True,
+      "limit": 10, "offset": 0, "sort": "created_at:desc,id:asc"}
+OL = {"operation_type": "backup", "status": "success", "vault_id": "{vault_id}", "vault_name": "hardening",
+      "resource_id": "{resource_id}", "resource_name": "r1", "provider_id": OTHER_UUID,
+      "start_time": T0, "end_time": T1, "limit": 10, "offset": 0, "sort": "created_at:desc,id:desc"}
+BG = {"backup_id": "{backup_id}"}
+OG = {"operation_log_id": "{operation_log_id}"}
+BU = {"backup_id": "{backup_id}", "backup": {"name": "renamed"}}
+BD = {"backup_id": "{old_backup_id}"}
+RS = {"server_id": "{resource_id}", "power_on": True,
+      "mappings": [{"backup_id": "{backup_id}", "volume_id": "{resource_id2}"}], "resource_id": "{resource_id}"}
+BR = {"backup_id": "{backup_id}", "restore": RS}
+BW = {"backup_id": "{backup_id}", "status": "available", "timeout_ms": 0, "interval_ms": 10}
+OW = {"operation_log_id": "{operation_log_id}", "timeout_ms": 0, "interval_ms": 10}
+BP = {"vault_id": "{vault_id}", "resource_id": "{resource_id}", "keep_last": 1, "keep_daily": 1,
+      "keep_weekly": 1, "keep_monthly": 1, "dry_run": False}
+KEEPS = ["keep_last", "keep_daily", "keep_weekly", "keep_monthly", "keep_within_days"]
+BP_NO_RULE = {k: v for k, v in BP.items() if k not in KEEPS}
+
+
+def m11(op, base, fields, category="wrong_type", api="text"):
+    mutations(op, base, fields, category=category, api=api, names_field=True)
+
+
+# --- the lists: backup.list, operation_log.list -----------------------------
+def list_cases(op, base, sort_ok):
+    """Paging, sort and time cases every list shares (SPEC 6.2)."""
+    m11(op, base, [
+        (["limit"], "10", "string"), (["limit"], 1.5, "fraction"), (["limit"], 10.0, "real"),
+        (["limit"], True, "boolean"), (["limit"], [10], "array"),
+        (["offset"], "0", "string"), (["offset"], 0.5, "fraction"), (["offset"], False, "boolean"),
+        (["marker"], 5, "number"), (["marker"], ["{backup_id}"], "array"),
+        (["sort"], 5, "number"), (["sort"], ["created_at"], "array"), (["sort"], {"created_at": "desc"}, "object"),
+        (["start_time"], 1577836800, "number"), (["end_time"], ["2024-01-01T00:00:00Z"], "array"),
+    ])
+    m11(op, base, [
+        (["limit"], None, "null"), (["offset"], None, "null"), (["marker"], None, "null"), (["sort"], None, "null"),
+        (["start_time"], None, "null"), (["end_time"], None, "null"),
+    ], category="null")
+    m11(op, base, [(["sort"], "", "empty"), (["marker"], "", "empty"), (["start_time"], "", "empty")],
+        category="empty")
+    m11(op, base, [
+        (["limit"], 0, "zero"), (["limit"], 1001, "1001"), (["limit"], -1, "negative"),
+        (["limit"], 9223372036854775807, "int64_max"), (["limit"], -9223372036854775808, "int64_min"),
+        (["offset"], -1, "negative"), (["offset"], -9223372036854775808, "int64_min"),
+        (["marker"], "not-a-uuid", "not_uuid"), (["marker"], "../../etc/passwd", "traversal"),
+        (["marker"], "' OR '1'='1", "sql"),
+        (["marker"], MISSING, "not_in_list", {"note": "README: a marker not in the list is 9900"}),
+        (["sort"], "bogus", "unknown_key"), (["sort"], "CREATED_AT", "key_wrong_case"),
+        (["sort"], "resource_size", "field_not_a_sort_key"),
+        (["sort"], "created_at:up", "bad_direction"), (["sort"], "created_at:DESC", "direction_wrong_case"),
+        (["sort"], "created_at:", "empty_direction"), (["sort"], "created_at:asc:desc", "two_directions"),
+        (["sort"], "created_at,created_at", "duplicate_key"),
+        (["sort"], "created_at:asc,id,created_at:desc", "duplicate_key_other_direction"),
+        (["sort"], "created_at,", "trailing_comma"), (["sort"], ",", "only_comma"),
+        (["sort"], " created_at", "leading_space"), (["sort"], "created_at;id", "semicolon"),
+        (["sort"], "created_at; DROP TABLE backups", "sql"),
+        (["sort"], "created_at:desc" + " " * 241, "256_chars"), (["sort"], "x" * 256, "256_chars_unknown"),
+        (["sort"], ",".join([sort_ok] * 40), "1000_chars_repeated"),
+    ], category="paging")
+    for key in ("start_time", "end_time"):
+        m11(op, base, [
+            ([key], "not a time", "not_a_time"), ([key], "2024-04-31T00:00:00Z", "31_april"),
+            ([key], "2023-02-29T00:00:00Z", "29_feb_not_leap"), ([key], "2024-02-30T00:00:00Z", "30_feb"),
+            ([key], "2024-13-01T00:00:00Z", "month_13"), ([key], "2024-00-10T00:00:00Z", "month_0"),
+            ([key], "2024-01-00T00:00:00Z", "day_0"), ([key], "2024-01-32T00:00:00Z", "day_32"),
+            ([key], "2024-01-01T24:00:00Z", "hour_24"), ([key], "2024-01-01T00:60:00Z", "minute_60"),
+            ([key], "2024-01-01T00:00:61Z", "second_61"), ([key], "9999-99-99T99:99:99Z", "all_nines"),
+            ([key], "2024-01-01", "date_only"), ([key], "2024-01-01 00:00:00Z", "space_separator"),
+            ([key], "2024-1-1T0:0:0Z", "no_zero_padding"), ([key], "20240101T000000Z", "basic_format"),
+            ([key], "2024-01-01T00:00:00+08:00", "offset_not_utc"), ([key], "2024-01-01T00:00:00.Z", "empty_fraction"),
+            ([key], "\uff12\uff10\uff12\uff14-01-01T00:00:00Z", "fullwidth_digits"),
+            ([key], "1704067200", "epoch_seconds_string"), ([key], "2024-01-01t00:00:00z", "lower_case_t_and_z"), ([key], "2024-01-01T00:00:00Z' OR '1'='1", "sql"),
+        ], category="time")
+    add("%s/start_time/nul" % op, "nul", op, with_value(base, ["start_time"], "2024-01-01T00:00:00Z\u0000"))
+
+
+list_cases("backup.list", BL, "id:asc")
+m11("backup.list", BL, [
+    (["checkpoint_id"], 5, "number"), (["vault_id"], ["{vault_id}"], "array"), (["resource_id"], {"id": "x"}, "object"),
+    (["resource_name"], 5, "number"), (["resource_type"], 5, "number"), (["name"], True, "boolean"),
+    (["status"], 5, "number"), (["status"], True, "boolean"), (["status"], {"0": "available"}, "object"),
+    (["image_type"], 5, "number"), (["incremental"], "true", "string"), (["incremental"], 1, "number"),
+])
+m11("backup.list", BL, [
+    (["checkpoint_id"], None, "null"), (["vault_id"], None, "null"), (["resource_id"], None, "null"),
+    (["resource_name"], None, "null"), (["resource_type"], None, "null"), (["name"], None, "null"),
+    (["status"], None, "null"), (["image_type"], None, "null"), (["incremental"], None, "null"),
+], category="null")
+m11("backup.list", BL, [
+    (["checkpoint_id"], "", "empty"), (["resource_name"], "", "empty"), (["name"], "", "empty"),
+    (["resource_type"], "", "empty"), (["status"], "", "empty_string"),
+], category="empty")
+m11("backup.list", BL, [
+    (["status"], [], "empty_array"), (["status"], ["bogus"], "item_unknown"),
+    (["status"], ["available", "bogus"], "second_item_unknown"), (["status"], [5], "item_number"),
+    (["status"], [None], "item_null"), (["status"], [["available"]], "item_array"),
+    (["status"], [{"status": "available"}], "item_object"), (["status"], "bogus", "unknown"),
+    (["status"], "AVAILABLE", "wrong_case"), (["status"], "deleted", "wait_status_not_a_backup_status"),
+    (["status"], "success", "task_status"), (["status"], ["available "], "item_trailing_space"),
+    (["status"], "available,error", "comma_joined", {"note": "several statuses are an array (SPEC 6.2), not one string"}),
+    (["resource_type"], "OS::Bogus::Thing", "bad_enum"), (["resource_type"], "os::nova::server", "wrong_case"),
+    (["image_type"], "image", "bad_enum"),
+    (["marker"], "{operation_log_id}", "task_id_not_a_backup", {"note": "README: a marker not in the list is 9900"}),
+    (["bogus"], 1, "unknown_field"), (["Status"], "available", "unknown_field_case"),
+    (["operation_type"], "backup", "task_filter"), (["project_id"], "0", "not_a_filter"),
+    (["backup_id"], "{backup_id}", "not_a_filter"),
+], category="unknown_or_bad_value")
+m11("backup.list", BL, [(["resource_name"], "r" * 256, "256_chars"), (["name"], "n" * 256, "256_chars")],
+    category="too_long")
+add("backup.list/empty_text", "malformed_json", "backup.list", "")
+add("backup.list/top_level_array", "wrong_type", "backup.list", "[]", expect=naming("expected object"))
+
+list_cases("operation_log.list", OL, "id:asc")
+m11("operation_log.list", OL, [
+    (["operation_type"], 5, "number"), (["operation_type"], ["backup"], "array"), (["status"], 5, "number"),
+    (["status"], ["success"], "array", {"note": "only backup.list's status takes an array (SPEC 6.1)"}),
+    (["vault_id"], 5, "number"), (["vault_name"], True, "boolean"), (["resource_id"], ["{resource_id}"], "array"),
+    (["resource_name"], 5, "number"), (["provider_id"], {"id": OTHER_UUID}, "object"),
+])
+m11("operation_log.list", OL, [
+    (["operation_type"], None, "null"), (["status"], None, "null"), (["vault_id"], None, "null"),
+    (["vault_name"], None, "null"), (["resource_id"], None, "null"), (["resource_name"], None, "null"),
+    (["provider_id"], None, "null"),
+], category="null")
+m11("operation_log.list", OL, [
+    (["operation_type"], "", "empty"), (["status"], "", "empty"), (["vault_id"], "", "empty"),
+    (["vault_name"], "", "empty"), (["resource_name"], "", "empty"),
+], category="empty")
+m11("operation_log.list", OL, [
+    (["operation_type"], "bogus", "bad_enum"), (["operation_type"], "Backup", "wrong_case"),
+    (["status"], "bogus", "bad_enum"), (["status"], "available", "backup_status"),
+    (["status"], "SUCCESS", "wrong_case"), (["sort"], "protected_at", "backup_only_sort_key"),
+    (["marker"], "{backup_id}", "backup_id_not_a_task", {"note": "README: a marker not in the list is 9900"}),
+    (["bogus"], 1, "unknown_field"), (["checkpoint_id"], "{checkpoint_id}", "backup_filter"),
+    (["incremental"], True, "backup_filter_incremental"), (["operation_log_id"], "{operation_log_id}", "not_a_filter"),
+], category="unknown_or_bad_value")
+m11("operation_log.list", OL, [(["vault_name"], "v" * 256, "256_chars"), (["resource_name"], "r" * 256, "256_chars")],
+    category="too_long")
+
+# --- the gets ---------------------------------------------------------------
+for op, base, key, nf in [("backup.get", BG, "backup_id", NF_BACKUP), ("operation_log.get", OG, "operation_log_id", NF_TASK)]:
+    m11(op, base, [([key], 5, "number"), ([key], [base[key]], "array"), ([key], {"id": base[key]}, "object"),
+                   ([key], True, "boolean")])
+    m11(op, base, [([key], None, "null")], category="null")
+    m11(op, base, [([key], DELETE, "missing")], category="missing")
+    m11(op, base, [([key], "", "empty")], category="empty")
+    m11(op, base, [(["bogus"], 1, "unknown_field"), (["limit"], 1, "paging_member")], category="unknown_or_bad_value")
+    add("%s/null_request_pointer" % op, "null_pointer", op, None, expect=naming(key))
+    add("%s/empty_object" % op, "missing", op, "{}", expect=naming(key))
+    add("not_found/%s" % op, "not_found", op, {key: MISSING}, expect=nf, note="control: valid, unknown id")
+    add("not_found/%s/upper_case" % op, "not_found", op, {key: MISSING.upper()}, expect=nf,
+        note="control: ids in any case")
+add("not_found/checkpoint.get", "not_found", "checkpoint.get", {"checkpoint_id": MISSING}, expect=NF_CHECKPOINT,
+    note="control: an unknown checkpoint is 6217 (SPEC 6.5), not 6302")
+add("not_found/backup.get/a_task_id", "not_found", "backup.get", {"backup_id": "{operation_log_id}"}, expect=NF_BACKUP,
+    note="control: a task's id is not a backup's")
+add("not_found/operation_log.get/a_backup_id", "not_found", "operation_log.get",
+    {"operation_log_id": "{backup_id}"}, expect=NF_TASK, note="control: a backup's id is not a task's")
+add("not_found/backup.get/a_checkpoint_id", "not_found", "backup.get", {"backup_id": "{checkpoint_id}"},
+    expect=NF_BACKUP, note="control: a checkpoint's id is not a backup's")
+
+# --- backup.update ------------------------------------------------------------
+m11("backup.update", BU, [
+    (["backup_id"], 5, "number"), (["backup_id"], ["{backup_id}"], "array"), (["backup"], "renamed", "string"),
+    (["backup"], [], "array"), (["backup"], True, "boolean"), (["backup", "name"], 5, "number"),
+    (["backup", "name"], ["renamed"], "array"), (["backup", "name"], {"name": "renamed"}, "object"),
+])
+m11("backup.update", BU, [(["backup_id"], None, "null"), (["backup"], None, "null"), (["backup", "name"], None, "null")],
+    category="null")
+m11("backup.update", BU, [(["backup_id"], DELETE, "missing"), (["backup"], DELETE, "missing"),
+                          (["backup", "name"], DELETE, "missing")], category="missing")
+m11("backup.update", BU, [(["backup_id"], "", "empty"), (["backup", "name"], "", "empty")], category="empty")
+m11("backup.update", BU, [
+    (["bogus"], 1, "unknown_top"), (["backup", "bogus"], 1, "unknown_body"),
+    (["backup", "description"], "d", "description_not_updatable"), (["backup", "status"], "error", "not_updatable"),
+    (["name"], "renamed", "name_at_top"),
+], category="unknown_or_bad_value")
+m11("backup.update", BU, [(["backup", "name"], "n" * 65, "65_chars"), (["backup", "name"], "\u00e9" * 65, "65_chars_2byte"),
+                          (["backup", "name"], "\U0001f600" * 65, "65_chars_4byte")], category="too_long")
+add("boundary/backup.update/name_64", "boundary", "backup.update",
+    {"backup_id": MISSING, "backup": {"name": "\U0001f600" * 64}}, expect=NF_BACKUP,
+    note="control: 64 characters pass validation; the unknown backup is 6200")
+add("not_found/backup.update", "not_found", "backup.update", with_value(BU, ["backup_id"], MISSING), expect=NF_BACKUP,
+    note="control: valid, unknown backup")
+
+# --- backup.delete ------------------------------------------------------------
+m11("backup.delete", BD, [(["backup_id"], 5, "number"), (["backup_id"], ["{old_backup_id}"], "array"),
+                          (["backup_id"], {"id": "{old_backup_id}"}, "object"), (["backup_id"], True, "boolean")])
+m11("backup.delete", BD, [(["backup_id"], None, "null")], category="null")
+m11("backup.delete", BD, [(["backup_id"], DELETE, "missing")], category="missing")
+m11("backup.delete", BD, [(["backup_id"], "", "empty")], category="empty")
+m11("backup.delete", BD, [(["bogus"], 1, "unknown_field"), (["force"], True, "unknown_flag"),
+                          (["backup_ids"], ["{old_backup_id}"], "backup_ids_plural")], category="unknown_or_bad_value")
+add("backup.delete/null_request_pointer", "null_pointer", "backup.delete", None, expect=naming("backup_id"))
+add("backup.delete/empty_object", "missing", "backup.delete", "{}", expect=naming("backup_id"))
+add("not_found/backup.delete", "not_found", "backup.delete", {"backup_id": MISSING}, expect=NF_BACKUP,
+    note="control: valid, unknown backup")
+add("not_found/backup.delete/a_checkpoint_id", "not_found", "backup.delete", {"backup_id": "{checkpoint_id}"},
+    expect=NF_BACKUP, note="control: deleting by a checkpoint's id deletes nothing")
+
+# --- backup.restore -----------------------------------------------------------
+R = ["restore"]
+M0 = ["restore", "mappings", 0]
+m11("backup.restore", BR, [
+    (["backup_id"], 5, "number"), (["backup_id"], ["{backup_id}"], "array"),
+    (R, "x", "string"), (R, [], "array"), (R, True, "boolean"),
+    (R + ["server_id"], 5, "number"), (R + ["server_id"], ["{resource_id}"], "array"),
+    (R + ["volume_id"], 5, "number"), (R + ["volume_id"], {}, "object"),
+    (R + ["power_on"], "true", "string"), (R + ["power_on"], 1, "number"),
+    (R + ["mappings"], "x", "string"), (R + ["mappings"], {}, "object"), (R + ["mappings"], [1], "item_number"),
+    (R + ["mappings"], ["{backup_id}"], "item_string"), (R + ["mappings"], [[]], "item_array"),
+    (M0 + ["backup_id"], 5, "number"), (M0 + ["volume_id"], True, "boolean"),
+    (R + ["resource_id"], 5, "number"), (R + ["resource_id"], ["{resource_id}"], "array"),
+])
+m11("backup.restore", BR, [
+    (["backup_id"], None, "null"), (R, None, "null"), (R + ["server_id"], None, "null"),
+    (R + ["volume_id"], None, "null"), (R + ["power_on"], None, "null"), (R + ["mappings"], None, "null"),
+    (R + ["mappings"], [None], "item_null"), (M0 + ["backup_id"], None, "null"), (M0 + ["volume_id"], None, "null"),
+    (R + ["resource_id"], None, "null"),
+], category="null")
+m11("backup.restore", BR, [
+    (["backup_id"], DELETE, "missing"), (R, DELETE, "missing"), (M0 + ["backup_id"], DELETE, "missing"),
+    (M0 + ["volume_id"], DELETE, "missing"), (R + ["mappings"], [{}], "item_empty_object"),
+], category="missing")
+m11("backup.restore", BR, [
+    (["backup_id"], "", "empty"), (R + ["server_id"], "", "empty"), (R + ["volume_id"], "", "empty"),
+    (R + ["resource_id"], "", "empty"), (M0 + ["backup_id"], "", "empty"),
+], category="empty")
+m11("backup.restore", BR, [
+    (["bogus"], 1, "unknown_top"), (R + ["bogus"], 1, "unknown_body"), (M0 + ["bogus"], 1, "unknown_mapping"),
+    (["server_id"], "{resource_id}", "server_id_at_top"), (R + ["backup_id"], "{backup_id}", "backup_id_in_body"),
+    (R + ["powerOn"], True, "camel_case"),
+], category="unknown_or_bad_value")
+# No target (SPEC 6.4: restore checks the body, 9900): the restore names
+# neither server_id, volume_id nor resource_id.
+NO_TARGET = naming("restore")
+for label, body in [("empty_object", {}), ("power_on_only", {"power_on": True}),
+                    ("mappings_only", {"mappings": RS["mappings"]}), ("power_on_and_mappings",
+                                                                     {"power_on": False, "mappings": []})]:
+    add("backup.restore/restore/no_target/%s" % label, "missing", "backup.restore",
+        {"backup_id": "{backup_id}", "restore": body}, expect=NO_TARGET)
+add("backup.restore/restore/volume_id_for_a_server_backup", "unknown_or_bad_value", "backup.restore",
+    {"backup_id": "{backup_id}", "restore": {"volume_id": "{resource_id2}", "power_on": True}},
+    expect=naming("server_id"), note="README: a server backup needs server_id or resource_id")
+add("backup.restore/null_request_pointer", "null_pointer", "backup.restore", None, expect=naming("backup_id"))
+add("backup.restore/empty_object", "missing", "backup.restore", "{}", expect=naming("backup_id"))
+add("not_found/backup.restore", "not_found", "backup.restore", with_value(BR, ["backup_id"], MISSING),
+    expect=NF_BACKUP, note="control: valid body, unknown backup")
+
+# --- the waits -----------------------------------------------------------------
+for op, base, key, nf in [("backup.wait", BW, "backup_id", NF_BACKUP),
+                          ("operation_log.wait", OW, "operation_log_id", NF_TASK)]:
+    m11(op, base, [
+        ([key], 5, "number"), ([key], [base[key]], "array"), (["timeout_ms"], "100", "string"),
+        (["timeout_ms"], 1.5, "fraction"), (["timeout_ms"], 0.0, "real_zero"), (["timeout_ms"], True, "boolean"),
+        (["interval_ms"], "10", "string"), (["interval_ms"], 2.5, "fraction"), (["interval_ms"], [10], "array"),
+    ])
+    m11(op, base, [([key], None, "null"), (["timeout_ms"], None, "null"), (["interval_ms"], None, "null")],
+        category="null")
+    m11(op, base, [([key], DELETE, "missing")], category="missing")
+    m11(op, base, [([key], "", "empty")], category="empty")
+    m11(op, base, [
+        (["timeout_ms"], -1, "negative"), (["timeout_ms"], 86400001, "over_max"),
+        (["timeout_ms"], -9223372036854775808, "int64_min"), (["timeout_ms"], 9223372036854775807, "int64_max"),
+        (["interval_ms"], 0, "zero"), (["interval_ms"], -5, "negative"), (["interval_ms"], 60001, "over_max"),
+        (["bogus"], 1, "unknown_field"), (["provider_id"], CSBS_PROVIDER, "not_a_member"),
+    ], category="unknown_or_bad_value")
+    add("%s/empty_object" % op, "missing", op, "{}", expect=naming(key))
+    add("not_found/%s" % op, "not_found", op, with_value(base, [key], MISSING), expect=nf,
+        note="control: valid, unknown id")
+m11("backup.wait", BW, [(["status"], 5, "number"), (["status"], ["available"], "array")])
+m11("backup.wait", BW, [(["status"], None, "null")], category="null")
+m11("backup.wait", BW, [(["status"], "", "empty")], category="empty")
+m11("backup.wait", BW, [
+    (["status"], "bogus", "bad_enum"), (["status"], "AVAILABLE", "wrong_case"),
+    (["status"], "creating", "checkpoint_status"), (["status"], "success", "task_status"),
+    (["status"], "gone", "gone_not_deleted"),
+], category="unknown_or_bad_value")
+m11("operation_log.wait", OW, [(["status"], "success", "status_not_a_member")], category="unknown_or_bad_value")
+
+# --- backup.prune ----------------------------------------------------------------
+m11("backup.prune", BP, [
+    (["vault_id"], 5, "number"), (["vault_id"], ["{vault_id}"], "array"), (["resource_id"], 5, "number"),
+    (["resource_id"], ["{resource_id}"], "array", {"note": "one resource, not a list"}),
+    (["dry_run"], "false", "string"), (["dry_run"], 0, "number"),
+] + [([k], v, label) for k in KEEPS
+     for v, label in (("1", "string"), (1.5, "fraction"), (1.0, "real"), (True, "boolean"), ([1], "array"),
+                      ({"n": 1}, "object"))])
+m11("backup.prune", BP, [(["vault_id"], None, "null"), (["resource_id"], None, "null"), (["dry_run"], None, "null")]
+    + [([k], None, "null") for k in KEEPS], category="null")
+m11("backup.prune", BP, [(["vault_id"], DELETE, "missing")], category="missing")
+m11("backup.prune", BP, [(["vault_id"], "", "empty"), (["resource_id"], "", "empty")], category="empty")
+m11("backup.prune", BP, [([k], v, label) for k in KEEPS
+                         for v, label in ((0, "zero"), (-1, "negative"), (-9223372036854775808, "int64_min"),
+                                          (9223372036854775807, "int64_max"))]
+    + [(["keep_last"], 1000001, "over_max"), (["keep_daily"], 1000001, "over_max"),
+       (["keep_weekly"], 1000001, "over_max"), (["keep_monthly"], 1000001, "over_max"),
+       (["keep_within_days"], 36501, "over_max"),
+       (["bogus"], 1, "unknown_field"), (["keep_yearly"], 1, "unsupported_rule"), (["keep_hourly"], 1, "unsupported_rule"),
+       (["keep-last"], 1, "hyphenated"), (["keep_tags"], ["x"], "unsupported_rule"),
+       (["keep_within"], "7d", "restic_spelling")],
+    category="unknown_or_bad_value")
+# No keep rule: refused (9900), nothing deleted (the store check proves it).
+NO_RULE = naming("keep")
+add("backup.prune/no_rule", "missing", "backup.prune", BP_NO_RULE, expect=NO_RULE,
+    note="SPEC 6.1: a prune with no keep rule is refused so that nothing is deleted by accident")
+add("backup.prune/no_rule/dry_run", "missing", "backup.prune", dict(BP_NO_RULE, dry_run=True), expect=NO_RULE)
+add("backup.prune/no_rule/vault_only", "missing", "backup.prune", {"vault_id": "{vault_id}"}, expect=NO_RULE)
+add("backup.prune/no_rule/unknown_vault", "missing", "backup.prune", {"vault_id": MISSING}, expect=NO_RULE,
+    note="the body is checked before the vault")
+add("backup.prune/no_rule/all_zero", "unknown_or_bad_value", "backup.prune",
+    dict(BP_NO_RULE, **{k: 0 for k in KEEPS}), expect=NO_RULE, note="0 is not 'no rule': it is out of range")
+add("backup.prune/null_request_pointer", "null_pointer", "backup.prune", None, expect=naming("vault_id"))
+add("backup.prune/empty_object", "missing", "backup.prune", "{}", expect=naming("vault_id"))
+add("boundary/backup.prune/max_counts", "boundary", "backup.prune",
+    {"vault_id": MISSING, "keep_last": 1000000, "keep_daily": 1000000, "keep_weekly": 1000000,
+     "keep_monthly": 1000000, "keep_within_days": 36500, "dry_run": True}, expect=NF_VAULT,
+    note="control: the largest counts pass validation; the unknown vault is 404 6105 (README)")
+add("boundary/backup.prune/min_counts", "boundary", "backup.prune",
+    {"vault_id": MISSING, "keep_last": 1, "keep_within_days": 1}, expect=NF_VAULT,
+    note="control: 1 is a valid count")
+add("not_found/backup.prune", "not_found", "backup.prune", with_value(BP, ["vault_id"], MISSING), expect=NF_VAULT,
+    note="control: valid rules, unknown vault (README: 404 6105)")
+
+# --- ids that are not UUIDs, traversal, SQL (bad_ids above) ---------------------
+ID_FIELDS = [
+    ("backup.get", BG, ["backup_id"]), ("backup.update", BU, ["backup_id"]), ("backup.delete", BD, ["backup_id"]),
+    ("backup.restore", BR, ["backup_id"]), ("backup.restore", BR, R + ["server_id"]),
+    ("backup.restore", BR, R + ["volume_id"]), ("backup.restore", BR, M0 + ["backup_id"]),
+    ("backup.restore", BR, M0 + ["volume_id"]), ("backup.restore", BR, R + ["resource_id"]),
+    ("operation_log.get", OG, ["operation_log_id"]), ("backup.wait", BW, ["backup_id"]),
+    ("operation_log.wait", OW, ["operation_log_id"]), ("backup.prune", BP, ["vault_id"]),
+    ("backup.prune", BP, ["resource_id"]),
+    ("backup.list", BL, ["checkpoint_id"]), ("backup.list", BL, ["vault_id"]), ("backup.list", BL, ["resource_id"]),
+    ("operation_log.list", OL, ["vault_id"]), ("operation_log.list", OL, ["resource_id"]),
+    ("operation_log.list", OL, ["provider_id"]),
+]
+for op, base, path in ID_FIELDS:
+    for label, bad in (bad_ids if op in ("backup.get", "operation_log.get") else bad_ids[:8]):
+        add("ids/%s/%s/%s" % (op, dotted(path), label), "bad_id", op, with_value(base, path, bad),
+            expect=naming(dotted(path)))
+
+# --- invalid UTF-8, NUL, size, depth --------------------------------------------
+for label, h in bad_utf8[:5]:
+    add("utf8/backup.update/name/%s" % label, "invalid_utf8", "backup.update", None,
+        request_hex=text_of(BU).encode().replace(b'"renamed"', b'"re' + bytes.fromhex(h) + b'"').hex())
+add("utf8/backup.list/resource_name", "invalid_utf8", "backup.list", None,
+    request_hex=text_of(BL).encode().replace(b'"r1"', b'"r\xff1"').hex())
+add("utf8/backup.get/backup_id", "invalid_utf8", "backup.get", None,
+    request_hex=b'{"backup_id":"{backup_id}\xc0\xaf"}'.hex())
+add("utf8/backup.prune/key", "invalid_utf8", "backup.prune", None,
+    request_hex=text_of(BP).encode().replace(b'"keep_last"', b'"keep_l\xe9st"').hex())
+add("utf8/json_api/nocheck_backup_name", "invalid_utf8", "backup.update", BU, api="json",
+    json_patch=[{"path": ["backup", "name"], "hex": "6eff"}])
+add("utf8/json_api/nocheck_restore_key", "invalid_utf8", "backup.restore", BR, api="json",
+    json_patch=[{"path": ["restore"], "key_hex": "736572766572c0af", "hex": "78"}])
+add("nul/backup.update/name", "nul", "backup.update", with_value(BU, ["backup", "name"], "re\u0000named"))
+add("nul/backup.restore/server_id", "nul", "backup.restore", with_value(BR, R + ["server_id"], "{resource_id}\u0000"))
+add("nul/backup.list/resource_name", "nul", "backup.list", with_value(BL, ["resource_name"], "r1\u0000"))
+add("nul/json_api/backup_id", "nul", "backup.delete", BD, api="json",
+    json_patch=[{"path": ["backup_id"], "hex": "00"}])
+add("oversize/backup.list/request_1MiB_plus_1", "oversize", "backup.list", text_of(BL) + "{ws_to:1048577}")
+add("oversize/backup.prune/request_1MiB_plus_1", "oversize", "backup.prune", text_of(BP) + "{ws_to:1048577}")
+add("oversize/backup.update/name_2MiB", "oversize", "backup.update", with_value(BU, ["backup", "name"], "{pad:2097152}"))
+add("oversize/backup.update/name_2MiB/json_api", "oversize", "backup.update",
+    with_value(BU, ["backup", "name"], "{pad:2097152}"), api="json", expect=naming("backup.name"))
+add("oversize/backup.list/status_100001_values", "oversize", "backup.list",
+    with_value(BL, ["status"], raw("{int_array:100001}")), api="json")
+add("oversize/backup.list/status_20000_items", "huge_array", "backup.list",
+    with_value(BL, ["status"], raw("{uuid_array:20000}")), expect=naming("status"))
+add("oversize/backup.list/many_members", "oversize", "backup.list", "{{many_keys:10000}}",
+    expect={"class": "invalid", "error_code": CBR, "msg_contains": "unknown field"}, max_ms=1000)
+add("deep/arrays_40/backup.list", "deep_nesting", "backup.list", with_value(BL, ["name"], raw("{deep_arr:39}")))
+add("deep/objects_33/backup.restore", "deep_nesting", "backup.restore",
+    with_value(BR, M0 + ["volume_id"], raw("{deep_obj:30}")))
+add("deep/cycle/json_api/backup.prune", "deep_nesting", "backup.prune", BP, api="json", special="cycle")
+
+# --- unknown operations near the new ones ------------------------------------------
+for label, op in [("backup_list_capitalised", "Backup.list"), ("backups_list", "backups.list"),
+                  ("backup_purge", "backup.purge"), ("backup_forget", "backup.forget"),
+                  ("backup_create", "backup.create"), ("operation_log_hyphen", "operation-log.list"),
+                  ("operation_log_delete", "operation_log.delete"), ("task_wait", "task.wait"),
+                  ("backup_prune_trailing_space", "backup.prune "), ("backup_restore_rest_path",
+                                                                     "/v3/backups/{backup_id}/restore"),
+                  ("local_backup_set_status", "local.backup.set_status"), ("backup_only", "backup")]:
+    add("operation/%s" % label, "unknown_operation", op, text_of(BD), expect={"class": "invalid", "error_code": CBR})
+
+# --- ckpt_call* with the new operations: NULL arguments, *_ex twins ------------------
+for fn in ("ckpt_call", "ckpt_call_text", "ckpt_call_ex", "ckpt_call_text_ex"):
+    # A NULL response must stop a write before it happens (the store check proves it).
+    for op, req in [("backup.delete", BD), ("backup.prune", BP), ("backup.restore", BR), ("backup.update", BU)]:
+        nul("response/%s" % op, fn, ["response"], operation=op, request=text_of(req),
+            expect={"class": "invalid", "error_code": CBR, "msg_contains": "response"})
+    nul("client/backup.delete", fn, ["client"], operation="backup.delete", request=text_of(BD),
+        expect={"class": "invalid", "error_code": CBR, "msg_contains": "client"})
+    nul("request/backup.delete", fn, ["request"], operation="backup.delete", expect=naming("backup_id"))
+    nul("request/backup.prune", fn, ["request"], operation="backup.prune", expect=naming("vault_id"))
+    nul("request/backup.restore", fn, ["request"], operation="backup.restore", expect=naming("backup_id"))
+    nul("error/backup.prune_no_rule", fn, ["error"], operation="backup.prune", request=text_of(BP_NO_RULE))
+    if fn.endswith("_ex"):
+        nul("meta_and_response/backup.prune", fn, ["meta", "response"], operation="backup.prune", request=text_of(BP))
+    for label, op, req, expect in [
+            ("backup.list_limit_zero", "backup.list", text_of(with_value(BL, ["limit"], 0)), naming("limit")),
+            ("backup.prune_no_rule", "backup.prune", text_of(BP_NO_RULE), NO_RULE),
+            ("backup.restore_no_target", "backup.restore", text_of(with_value(BR, R, {})), NO_TARGET),
+            ("backup.get_not_found", "backup.get", '{"backup_id":"%s"}' % MISSING, NF_BACKUP),
+            ("operation_log.wait_not_found", "operation_log.wait",
+             '{"operation_log_id":"%s","timeout_ms":0}' % MISSING, NF_TASK)]:
+        if fn.endswith("_ex"):
+            add("ex/%s/%s" % (fn, label), "typed", op, req, api="null_args", function=fn, null=[], expect=expect)
+
+# --- the typed functions of 1.1: NULL for every pointer argument -----------------------
+TYPED11 = {
+    "ckpt_checkpoint_wait_ex": {"checkpoint_id": "{checkpoint_id}", "status": "available", "timeout_ms": 0,
+                                "progress": "continue"},
+    "ckpt_backup_list": {"filters": text_of(BL)},
+    "ckpt_backup_get": {"backup_id": "{backup_id}"},
+    "ckpt_backup_delete": {"backup_id": "{old_backup_id}"},
+    "ckpt_backup_restore": {"backup_id": "{backup_id}", "restore": text_of(RS)},
+    "ckpt_operation_log_wait": {"operation_log_id": "{operation_log_id}", "timeout_ms": 0},
+    "ckpt_backup_prune": {"request": text_of(BP)},
+}
+ID_ARG11 = {"ckpt_checkpoint_wait_ex": "checkpoint_id", "ckpt_backup_get": "backup_id",
+            "ckpt_backup_delete": "backup_id", "ckpt_backup_restore": "backup_id",
+            "ckpt_operation_log_wait": "operation_log_id"}
+JSON_ARG11 = {"ckpt_backup_list": "filters", "ckpt_backup_restore": "restore", "ckpt_backup_prune": "request"}
+for fn, args in TYPED11.items():
+    idarg, jarg = ID_ARG11.get(fn), JSON_ARG11.get(fn)
+    has_response = fn != "ckpt_backup_delete"
+    nul("client", fn, ["client"], args=args, expect=naming("client"))
+    if idarg:
+        nul(idarg, fn, [idarg], args=args, expect=naming(idarg))
+    if has_response:
+        nul("response", fn, ["response"], args=args, expect=naming("response"))
+        nul("error_and_response", fn, ["error", "response"], args=args)
+    nul("all", fn, ["client", "response", "error"] + ([idarg] if idarg else []) + ([jarg] if jarg else [])
+        + (["status"] if "status" in args else []), args=args)
+# NULL error with a bad argument: only the code comes back (and nothing is deleted).
+nul("error/bad_id", "ckpt_backup_delete", ["error"], args={"backup_id": "../{old_backup_id}"})
+nul("error/bad_id", "ckpt_backup_get", ["error"], args={"backup_id": "x"})
+nul("error/no_rule", "ckpt_backup_prune", ["error"], args={"request": text_of(BP_NO_RULE)})
+# A required json_t argument (restore, prune's request) must not be NULL.
+nul("restore", "ckpt_backup_restore", ["restore"], args=TYPED11["ckpt_backup_restore"], expect=naming("restore"))
+nul("request", "ckpt_backup_prune", ["request"], args=TYPED11["ckpt_backup_prune"], expect=naming("request"))
+# NULL optional arguments are defaults, not errors: pair them with an error elsewhere.
+nul("filters_and_response", "ckpt_backup_list", ["filters", "response"], args={}, expect=naming("response"))
+nul("status_null_bad_timeout", "ckpt_checkpoint_wait_ex", ["status"],
+    args={"checkpoint_id": "{checkpoint_id}", "timeout_ms": -1}, expect=naming("timeout_ms"),
+    note="no progress callback either: both optional")
+nul("status_null_bad_id", "ckpt_checkpoint_wait_ex", ["status"],
+    args={"checkpoint_id": "../x", "timeout_ms": 0, "progress": "cancel"}, expect=naming("checkpoint_id"))
+
+# --- the typed functions' own argument errors ------------------------------------
+for prog in (None, "cancel"):
+    sfx = "" if prog is None else "/progress_cancel"
+    base = {"checkpoint_id": "{checkpoint_id}", "timeout_ms": 0}
+    if prog:
+        base["progress"] = prog
+    for label, a in [("timeout_negative", {"timeout_ms": -1}), ("timeout_over_max", {"timeout_ms": 86400001}),
+                     ("timeout_llong_max", {"timeout_ms": "LLONG_MAX"}),
+                     ("timeout_llong_min", {"timeout_ms": "LLONG_MIN"}),
+                     ("status_bogus", {"status": "done"}), ("status_empty", {"status": ""}),
+                     ("status_invalid_utf8", {"status_hex": "617661696cff"}),
+                     ("id_traversal", {"checkpoint_id": "../../../../etc/passwd"}),
+                     ("id_sql", {"checkpoint_id": "x'; DROP TABLE checkpoints; --"}),
+                     ("id_invalid_utf8", {"checkpoint_id_hex": "eda080"})]:
+        typed(label + sfx, "ckpt_checkpoint_wait_ex", dict(base, **a),
+              note="the progress callback must not be called for a refused request" if prog else None)
+    typed("not_found" + sfx, "ckpt_checkpoint_wait_ex", dict(base, checkpoint_id=MISSING), expect=NF_CHECKPOINT,
+          category="not_found")
+# The callback's own outcomes (controls: not bad inputs, but the same checks).
+typed("progress_cancel", "ckpt_checkpoint_wait_ex",
+      {"checkpoint_id": "{checkpoint_id}", "status": "protecting", "timeout_ms": 10000, "progress": "cancel"},
+      expect={"class": "canceled", "error_code": "", "error_member": "checkpoint"}, max_ms=5000,
+      note="a non-zero progress answer stops the wait at once: CKPT_ECANCELED carrying the checkpoint")
+typed("progress_continue_timeout", "ckpt_checkpoint_wait_ex",
+      {"checkpoint_id": "{checkpoint_id}", "status": "protecting", "timeout_ms": 50, "progress": "continue"},
+      expect={"class": "timeout", "error_code": "", "error_member": "checkpoint"}, max_ms=5000,
+      note="control: a callback answering 0 lets the wait time out; it was called at least once")
+
+for label, f in [("array", "[]"), ("string", '"x"'), ("json_null", "null"), ("number", "5"),
+                 ("limit_zero", '{"limit":0}'), ("limit_string", '{"limit":"10"}'), ("offset_negative", '{"offset":-1}'),
+                 ("unknown_filter", '{"bogus":1}'), ("sort_unknown_key", '{"sort":"size"}'),
+                 ("marker_not_uuid", '{"marker":"../x"}'), ("marker_not_in_list", '{"marker":"%s"}' % MISSING),
+                 ("status_empty_array", '{"status":[]}'), ("status_unknown_item", '{"status":["available","gone"]}'),
+                 ("start_time_31_april", '{"start_time":"2024-04-31T00:00:00Z"}'),
+                 ("deep", '{"name":{deep_arr:40}}')]:
+    # A filters argument that is not an object is an error about filters (the
+    # function has no argument named request).
+    typed("filters_" + label, "ckpt_backup_list", {"filters": f},
+          expect=naming("filters") if label in ("array", "string", "json_null", "number") else None)
+for fn, idarg, nf in [("ckpt_backup_get", "backup_id", NF_BACKUP), ("ckpt_backup_delete", "backup_id", NF_BACKUP),
+                      ("ckpt_operation_log_wait", "operation_log_id", NF_TASK)]:
+    extra = {"timeout_ms": 0} if fn == "ckpt_operation_log_wait" else {}
+    for label, a in [("id_not_uuid", {idarg: "backup-1"}), ("id_traversal", {idarg: "../../../../etc/passwd"}),
+                     ("id_sql", {idarg: "x'; DELETE FROM backups; --"}), ("id_empty", {idarg: ""}),
+                     ("id_invalid_utf8", {idarg + "_hex": "c328"}), ("id_dot_dot", {idarg: ".."}),
+                     ("id_1MiB_plus_1", {idarg: "{pad:1048577}"})]:
+        typed(label, fn, dict(extra, **a))
+    typed("not_found", fn, dict(extra, **{idarg: MISSING}), expect=nf, category="not_found")
+for label, t in [("timeout_negative", -1), ("timeout_over_max", 86400001), ("timeout_llong_max", "LLONG_MAX"),
+                 ("timeout_llong_min", "LLONG_MIN")]:
+    typed(label, "ckpt_operation_log_wait", {"operation_log_id": "{operation_log_id}", "timeout_ms": t},
+          expect=naming("timeout_ms"))
+typed("a_backup_id", "ckpt_operation_log_wait", {"operation_log_id": "{backup_id}", "timeout_ms": 0}, expect=NF_TASK,
+      category="not_found", note="control: a backup's id is not a task's")
+for label, rs in [("restore_array", "[]"), ("restore_string", '"{resource_id}"'), ("restore_json_null", "null"),
+                  ("restore_empty_object", "{}"), ("restore_power_on_only", '{"power_on":true}'),
+                  ("restore_unknown", '{"server_id":"{resource_id}","bogus":1}'),
+                  ("restore_backup_id_inside", '{"server_id":"{resource_id}","backup_id":"{backup_id}"}'),
+                  ("restore_server_id_not_uuid", '{"server_id":"server-1"}'),
+                  ("restore_power_on_string", '{"server_id":"{resource_id}","power_on":"yes"}'),
+                  ("restore_mappings_object", '{"server_id":"{resource_id}","mappings":{}}'),
+                  ("restore_volume_id_for_a_server_backup", '{"volume_id":"{resource_id2}"}'),
+                  ("restore_deep", '{"server_id":{deep_arr:40}}')]:
+    typed(label, "ckpt_backup_restore", {"backup_id": "{backup_id}", "restore": rs})
+for label, a in [("backup_id_not_uuid", {"backup_id": "b1"}), ("backup_id_traversal", {"backup_id": "../{backup_id}"}),
+                 ("backup_id_invalid_utf8", {"backup_id_hex": "ff"}), ("backup_id_empty", {"backup_id": ""})]:
+    typed(label, "ckpt_backup_restore", dict(a, restore=text_of(RS)))
+typed("not_found", "ckpt_backup_restore", {"backup_id": MISSING, "restore": text_of(RS)}, expect=NF_BACKUP,
+      category="not_found")
+for label, rq in [("request_array", "[]"), ("request_string", '"{vault_id}"'), ("request_json_null", "null"),
+                  ("request_empty_object", "{}"), ("no_rule", text_of(BP_NO_RULE)),
+                  ("no_rule_dry_run", text_of(dict(BP_NO_RULE, dry_run=True))),
+                  ("keep_last_zero", text_of(with_value(BP, ["keep_last"], 0))),
+                  ("keep_daily_negative", text_of(with_value(BP, ["keep_daily"], -1))),
+                  ("keep_weekly_over_max", text_of(with_value(BP, ["keep_weekly"], 1000001))),
+                  ("keep_within_days_over_max", text_of(with_value(BP, ["keep_within_days"], 36501))),
+                  ("keep_monthly_string", text_of(with_value(BP, ["keep_monthly"], "1"))),
+                  ("keep_last_fraction", text_of(with_value(BP, ["keep_last"], 0.5))),
+                  ("dry_run_string", text_of(with_value(BP, ["dry_run"], "yes"))),
+                  ("keep_yearly_unsupported", text_of(with_value(BP, ["keep_yearly"], 1))),
+                  ("vault_id_not_uuid", text_of(with_value(BP, ["vault_id"], "vault-1"))),
+                  ("vault_id_traversal", text_of(with_value(BP, ["vault_id"], "../../{vault_id}"))),
+                  ("resource_id_sql", text_of(with_value(BP, ["resource_id"], "' OR 1=1 --"))),
+                  ("deep", '{"vault_id":"{vault_id}","keep_last":{deep_arr:40}}')]:
+    typed(label, "ckpt_backup_prune", {"request": rq})
+typed("unknown_vault", "ckpt_backup_prune", {"request": text_of(with_value(BP, ["vault_id"], MISSING))},
+      expect=NF_VAULT, category="not_found", note="control: README, an unknown vault is 404 6105")
+
+# ===========================================================================
+# 10. The json entry point for a sample of the text cases (same expectations)
 # ===========================================================================
 for c in list(cases):
     if c["api"] != "text" or c["request"] is None or c["operation"] is None:
         continue
-    if c["category"] not in ("wrong_type", "null", "missing", "empty", "too_long", "huge_array", "bad_id"):
+    if c["category"] not in ("wrong_type", "null", "missing", "empty", "too_long", "huge_array", "bad_id", "paging",
+                             "time"):
         continue
     if "{pad:" in c["request"] or "bug" in c:
         continue
@@ -814,15 +1390,27 @@ KNOWN = {
            for arg in ("client", "response")]
           + ["null_args/ckpt_policy_execute/client", "null_args/ckpt_policy_execute/response"],
 }
+# B9: backup.restore reads restore.resource_id as any string of 1-64
+# characters, while ids are UUIDs (README, "Limits") and server_id and
+# volume_id beside it are checked as UUIDs: a traversal or SQL text is
+# accepted and becomes the restore task's target_resource_id.
+KNOWN["B9"] = [c["name"] for c in cases if c["name"].startswith("ids/backup.restore/restore.resource_id/")]
+# B10: ckpt_backup_list with filters that are not an object answers
+# "request: expected object, got ...": it names no argument of the function
+# (a too deep filters object is "filters: ...", and ckpt_checkpoint_create's
+# parameters are named "checkpoint.parameters").
+KNOWN["B10"] = ["typed/ckpt_backup_list/filters_%s" % k for k in ("array", "string", "json_null", "number")]
 by_name = {c["name"]: c for c in cases}
 for bug, which in KNOWN.items():
     for n in which:
         by_name[n]["bug"] = bug
 
-# Fixed in the library (commit "Fix hardening findings B2-B8"): their cases
+# Fixed in the library (commit "Fix hardening findings B2-B8"; B9 and B10 in
+# the lifecycle commit: restore.resource_id is a UUID, and ckpt_backup_list
+# names its filters argument): their cases
 # are ordinary expectations now.  A new bug gets a new id and stays tagged
 # until it is fixed.
-FIXED = {"B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8"}
+FIXED = {"B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10"}
 for c in cases:
     if c.get("bug") in FIXED:
         del c["bug"]

@@ -7,13 +7,14 @@
 // so every input is reproducible on its own.  So that a request can reach the
 // rules and not only the schema check, the tokens @V @F @C @E @P @K in the
 // request are replaced by the ids of these fixtures (created only when the
-// request names them):
+// request names them; @B and @L make @C too):
 //   @V  vault "available" (resources R1 10 GB, R2 5 GB, RF 1 GB; 100 GB)
 //   @F  vault "frozen" (resource R3)
 //   @C  v3 checkpoint of @V, "available" (R1)
 //   @E  v3 checkpoint of @V, "error" (RF is in simulate.fail_resources)
 //   @P  policy (R1, R2)
 //   @K  v1 checkpoint of @P
+//   @B  a backup of @C;  @L  a task (operation log)
 // R1 = 94eba8b2-acc9-4d82-badc-127144cc5526, R2 = 3b5816b5-f29c-4172-9d9a-76c719a659ce,
 // RF = 8b0851a8-adf3-4f4c-a914-dead08bf9664, R3 = 0a1b2c3d-0000-4000-8000-000000000003.
 // checkpoint.wait's timeout_ms is capped at 5 ms (and set when absent) when
@@ -131,9 +132,17 @@ private func expectedMember(_ op: String) -> String? {
     case "policy.create", "policy.get": return "policy"
     case "checkpoint.create", "checkpoint.get", "checkpoint.wait", "policy.execute", "policy.checkpoint_get",
          "local.checkpoint.set_status": return "checkpoint"
+    case "backup.list": return "backups"
+    case "backup.get", "backup.update", "backup.wait": return "backup"
+    case "backup.restore": return "job_id"
+    case "operation_log.list": return "operation_logs"
+    case "operation_log.get", "operation_log.wait": return "operation_log"
+    case "backup.prune": return "keep"
     default: return nil
     }
 }
+
+private let waits: Set<String> = ["checkpoint.wait", "backup.wait", "operation_log.wait"]
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
@@ -155,7 +164,8 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
     func names(_ token: String) -> Bool { containsBytes(request, Array(token.utf8)) }
     var ids: [(String, String)] = []
     var v = "", p = ""
-    if names("@V") || names("@C") || names("@E") {
+    let needsC = names("@C") || names("@B") || names("@L")
+    if names("@V") || needsC || names("@E") {
         v = fixture(client, "vault.create", """
             {"vault":{"name":"fuzz-vault","billing":{"size":100},"resources":[\
             {"id":"\(r1)","type":"OS::Nova::Server","name":"ecs-1","size":10},\
@@ -171,13 +181,33 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
         _ = fixture(client, "local.vault.set_status", "{\"vault_id\":\"\(f)\",\"status\":\"frozen\"}", "vault")
         ids.append(("@F", f))
     }
-    if names("@C") {
+    if needsC {
         ids.append(("@C", fixture(client, "checkpoint.create",
             "{\"checkpoint\":{\"vault_id\":\"\(v)\",\"parameters\":{\"resources\":[\"\(r1)\"]}}}", "checkpoint")))
     }
     if names("@E") {
         ids.append(("@E", fixture(client, "checkpoint.create",
             "{\"checkpoint\":{\"vault_id\":\"\(v)\",\"parameters\":{\"resources\":[\"\(rf)\"]}}}", "checkpoint")))
+    }
+    if names("@B") || names("@L") {
+        guard let c = ids.first(where: { $0.0 == "@C" })?.1 else {
+            finding("@C was not made for @B and @L")
+        }
+        let (rc, response, _) = call(client, "backup.list", Array("{\"checkpoint_id\":\"\(c)\"}".utf8))
+        guard rc == 0, let response, let j = withCString(response, { json_loads($0, 0, nil) }),
+              let first = json_array_get(json_object_get(j, "backups"), 0),
+              let idp = json_string_value(json_object_get(first, "id"))
+        else { finding("the backups of @C cannot be listed") }
+        let backup = String(cString: idp)
+        json_decref(j)
+        ids.append(("@B", backup))
+        let (lrc, logs, _) = call(client, "operation_log.list", Array("{\"limit\":1}".utf8))
+        guard lrc == 0, let logs, let l = withCString(logs, { json_loads($0, 0, nil) }),
+              let log = json_array_get(json_object_get(l, "operation_logs"), 0),
+              let lp = json_string_value(json_object_get(log, "id"))
+        else { finding("the tasks cannot be listed") }
+        ids.append(("@L", String(cString: lp)))
+        json_decref(l)
     }
     if names("@P") || names("@K") {
         p = fixture(client, "policy.create", """
@@ -191,7 +221,7 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
             "{\"checkpoint\":{\"plan_id\":\"\(p)\",\"parameters\":{}}}", "checkpoint")))
     }
     request = replacing(request, ids)
-    if op == "checkpoint.wait" { request = capWait(request) }
+    if waits.contains(op) { request = capWait(request) }
 
     // The call.
     var rc: Int32
@@ -214,7 +244,7 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
     let context = "\(op) (\(useJSON ? "ckpt_call" : "ckpt_call_text"))"
     let requestText = String(decoding: request, as: UTF8.self)
 
-    let allowed: Set<Int32> = op == "checkpoint.wait" ? [0, -1, -2, -3, -4, -7] : [0, -1, -2, -3, -4]
+    let allowed: Set<Int32> = waits.contains(op) ? [0, -1, -2, -3, -4, -7] : [0, -1, -2, -3, -4]
     require(allowed.contains(rc), "\(context) returned \(rc) (\(className(max(-11, min(0, rc))))), not a class the embedded backend may return",
             "request: \(requestText)\nerror: \(String(decoding: error ?? [], as: UTF8.self))")
 

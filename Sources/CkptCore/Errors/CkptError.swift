@@ -7,8 +7,10 @@ package struct CkptError: Error, Sendable, Equatable {
     package var errorCode: String
     package var message: String
     package var requestId: String?
-    /// For checkpoint.wait ending in `error`: the checkpoint document.
-    package var checkpoint: JSONValue?
+    /// Members the error object carries beside the standard ones: what a
+    /// wait saw last (`checkpoint`, `backup`, `operation_log`), what a
+    /// prune did before it failed (`prune`).
+    package var details: JSONObject
 
     package init(_ errorClass: ErrorClass, httpStatus: Int, code: String, _ message: String,
                  requestId: String? = nil, checkpoint: JSONValue? = nil)
@@ -18,7 +20,18 @@ package struct CkptError: Error, Sendable, Equatable {
         self.errorCode = code
         self.message = message
         self.requestId = requestId
-        self.checkpoint = checkpoint
+        details = JSONObject()
+        if let checkpoint { details["checkpoint"] = checkpoint }
+    }
+
+    /// For checkpoint.wait ending in `error` or a timeout: the checkpoint.
+    package var checkpoint: JSONValue? { details["checkpoint"] }
+
+    /// The error with one more member in its error object.
+    package func with(_ key: String, _ value: JSONValue?) -> CkptError {
+        var e = self
+        e.details[key] = value
+        return e
     }
 
     /// The error object of ckpt.h.
@@ -31,7 +44,7 @@ package struct CkptError: Error, Sendable, Equatable {
             "error_msg": .string(message),
             "request_id": requestId.map(JSONValue.string) ?? .null,
         ])
-        if let checkpoint { o["checkpoint"] = checkpoint }
+        for m in details.members { o[m.key] = m.value }
         return .object(o)
     }
 
@@ -50,7 +63,9 @@ extension ErrorClass {
     /// so one failure has one class wherever it came from.
     package static func forServiceCode(_ code: String) -> ErrorClass? {
         switch code {
-        case "BackupService.1001", "BackupService.6113", "BackupService.0001",
+        case "BackupService.1001", "BackupService.6113", "BackupService.0001", "BackupService.6203",
+             "BackupService.6216", "BackupService.2005", "BackupService.6202", "BackupService.6103",
+             "BackupService.6104", "BackupService.6134",
              "CSBS.2004", "CSBS.6032", "CSBS.1001", "CSBS.6030":
             return .conflict
         case "BackupService.6114", "CSBS.0001":
@@ -107,10 +122,43 @@ extension CkptError {
                   "No resource in vault \(id) is available for backup.")
     }
 
-    /// 404 BackupService.6302 for checkpoint.get (the documents give no
-    /// code; this is the one CBR uses for a missing resource).
+    /// 404 BackupService.6217: the backup restore point does not exist
+    /// (SPEC 6.5; 1.0 answered 6302, which means an unknown resource).
     package static func checkpointNotFound(_ id: String) -> CkptError {
-        CkptError(.notFound, httpStatus: 404, code: "BackupService.6302", "The checkpoint \(id) does not exist.")
+        CkptError(.notFound, httpStatus: 404, code: "BackupService.6217", "The backup restore point \(id) does not exist.")
+    }
+
+    /// 404 BackupService.6200: the backup does not exist.
+    package static func backupNotFound(_ id: String) -> CkptError {
+        CkptError(.notFound, httpStatus: 404, code: "BackupService.6200", "The backup \(id) does not exist.")
+    }
+
+    /// 404 BackupService.6500: the operation log does not exist.
+    package static func operationLogNotFound(_ id: String) -> CkptError {
+        CkptError(.notFound, httpStatus: 404, code: "BackupService.6500", "Operation log \(id) does not exist.")
+    }
+
+    /// 400 BackupService.6203: a backup is in progress.
+    package static func backupInProgress(_ what: String) -> CkptError {
+        CkptError(.conflict, httpStatus: 400, code: "BackupService.6203", "Performing backups: \(what).")
+    }
+
+    /// 400 BackupService.6216: the backup is in use (being restored).
+    package static func backupInUse(_ id: String) -> CkptError {
+        CkptError(.conflict, httpStatus: 400, code: "BackupService.6216",
+                  "The backup \(id) cannot be deleted: it is in use (being restored).")
+    }
+
+    /// 400 BackupService.2005: restore is not allowed in the backup's status.
+    package static func restoreStatus(_ id: String, _ status: String) -> CkptError {
+        CkptError(.conflict, httpStatus: 400, code: "BackupService.2005",
+                  "Restoration is not allowed in the current backup status (\(status)) of backup \(id).")
+    }
+
+    /// 400 BackupService.6202: restore only into an available vault.
+    package static func restoreVaultStatus(_ id: String, _ status: String) -> CkptError {
+        CkptError(.conflict, httpStatus: 400, code: "BackupService.6202",
+                  "Backups can be restored only when the vault is available; vault \(id) is \(status).")
     }
 
     /// 404 CSBS.3001: the backup (v1 checkpoint) does not exist.

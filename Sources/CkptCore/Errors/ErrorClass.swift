@@ -12,6 +12,8 @@ package enum ErrorClass: Int32, Sendable, CaseIterable {
     case remote = -9
     case storage = -10
     case `internal` = -11
+    /// Since 1.1: the caller stopped it (a wait's progress callback).
+    case canceled = -12
 
     /// The "class" string of the error object.
     package var name: String {
@@ -27,6 +29,7 @@ package enum ErrorClass: Int32, Sendable, CaseIterable {
         case .remote: return "remote"
         case .storage: return "storage"
         case .internal: return "internal"
+        case .canceled: return "canceled"
         }
     }
 
@@ -54,6 +57,7 @@ package enum ErrorClass: Int32, Sendable, CaseIterable {
         case .timeout: return 504
         case .network, .remote: return 502
         case .storage, .internal: return 500
+        case .canceled: return 499
         }
     }
 }

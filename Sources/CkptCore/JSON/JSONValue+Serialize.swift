@@ -50,20 +50,29 @@ extension JSONValue {
     /// other character as raw UTF-8 (no JSON_ENSURE_ASCII, no JSON_ESCAPE_SLASH).
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for c in s.utf8 {
-            switch c {
-            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
-            case 0x08: out.append(contentsOf: [92, UInt8(ascii: "b")])
-            case 0x0c: out.append(contentsOf: [92, UInt8(ascii: "f")])
-            case 0x0a: out.append(contentsOf: [92, UInt8(ascii: "n")])
-            case 0x0d: out.append(contentsOf: [92, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789ABCDEF".utf8)
-                out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(c >> 4)], hex[Int(c & 0xf)]])
-            default: out.append(c)
+        var s = s
+        s.withUTF8 { buf in
+            // Runs of bytes that need no escape go in whole.
+            var start = 0
+            for i in 0..<buf.count {
+                let c = buf[i]
+                if c >= 0x20 && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i]))
+                start = i + 1
+                switch c {
+                case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
+                case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
+                case 0x08: out.append(contentsOf: [92, UInt8(ascii: "b")])
+                case 0x0c: out.append(contentsOf: [92, UInt8(ascii: "f")])
+                case 0x0a: out.append(contentsOf: [92, UInt8(ascii: "n")])
+                case 0x0d: out.append(contentsOf: [92, UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
+                default:
+                    let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
+                    out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(c >> 4)], hex[Int(c & 0xf)]])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<buf.count]))
         }
         out.append(UInt8(ascii: "\""))
     }

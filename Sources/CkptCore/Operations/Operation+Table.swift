@@ -24,6 +24,35 @@ extension Operation {
     package static let checkpointGet = Operation.byId(
         "checkpoint.get", .cbr, .get("/v3/{project_id}/checkpoints/{checkpoint_id}"), "Show a checkpoint.")
 
+    package static let backupList = Operation.list(
+        "backup.list", .cbr, .get("/v3/{project_id}/backups"), .backups,
+        "List backups, with filters and paging.")
+
+    package static let backupGet = Operation.byId(
+        "backup.get", .cbr, .get("/v3/{project_id}/backups/{backup_id}"), "Show a backup.")
+
+    package static let backupUpdate = Operation(
+        "backup.update", .cbr, .service(.put("/v3/{project_id}/backups/{backup_id}"), success: 200),
+        "Rename a backup.") { (r) throws(CkptError) in try BackupUpdateRequest(r) }
+
+    package static let backupDelete = Operation.byId(
+        "backup.delete", .cbr, .delete("/v3/{project_id}/backups/{backup_id}"), success: 204,
+        "Delete a backup (asynchronous: it is deleting, then gone).")
+
+    package static let backupRestore = Operation(
+        "backup.restore", .cbr, .service(.post("/v3/{project_id}/backups/{backup_id}/restore"), success: 202),
+        "Restore a backup; answers the job_id of its restore task.") { (r) throws(CkptError) in
+            try BackupRestoreRequest(r)
+        }
+
+    package static let operationLogList = Operation.list(
+        "operation_log.list", .cbr, .get("/v3/{project_id}/operation-logs"), .operationLogs,
+        "List tasks (operation logs), with filters and paging.")
+
+    package static let operationLogGet = Operation.byId(
+        "operation_log.get", .cbr, .get("/v3/{project_id}/operation-logs/{operation_log_id}"),
+        "Show a task (operation log).")
+
     // MARK: CSBS v1
 
     package static let policyCreate = Operation(
@@ -51,6 +80,24 @@ extension Operation {
             try CheckpointWaitRequest(r)
         }
 
+    package static let backupWait = Operation(
+        "backup.wait", .cbr, .client,
+        "Poll a backup until it reaches a status (or is gone, for deleted), goes to error, or the timeout passes.") {
+            (r) throws(CkptError) in try BackupWaitRequest(r)
+        }
+
+    package static let operationLogWait = Operation(
+        "operation_log.wait", .cbr, .client,
+        "Poll a task until it succeeds, fails, or the timeout passes.") { (r) throws(CkptError) in
+            try OperationLogWaitRequest(r)
+        }
+
+    package static let backupPrune = Operation(
+        "backup.prune", .cbr, .client,
+        "Delete a vault's old backups by keep rules, as restic forget does (dry_run previews).") {
+            (r) throws(CkptError) in try BackupPruneRequest(r)
+        }
+
     // MARK: Local test controls of the embedded backend
 
     package static let localVaultSetStatus = Operation(
@@ -69,6 +116,8 @@ extension Operation {
     package static let all: [Operation] = [
         vaultCreate, vaultGet, policyCreate, policyGet, checkpointCreate, checkpointGet, checkpointWait,
         policyExecute, policyCheckpointGet, localVaultSetStatus, localCheckpointSetStatus,
+        backupList, backupGet, backupUpdate, backupDelete, backupRestore, operationLogList, operationLogGet,
+        backupWait, operationLogWait, backupPrune,
     ]
 
     /// The routes of every operation of the service.

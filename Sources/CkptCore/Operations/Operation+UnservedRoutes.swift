@@ -9,18 +9,11 @@ extension Operation {
         cbrUnserved.map { (.cbr, $0) } + csbsUnserved.map { (.csbs, $0) }
 
     private static let cbrUnserved: [RouteTemplate] = [
-        .get("/v3/{project_id}/backups"),
-        .get("/v3/{project_id}/backups/{backup_id}"),
-        .put("/v3/{project_id}/backups/{backup_id}"),
-        .delete("/v3/{project_id}/backups/{backup_id}"),
-        .post("/v3/{project_id}/backups/{backup_id}/restore"),
         .get("/v3/{project_id}/backups/{backup_id}/metadata"),
         .post("/v3/{project_id}/backups/{backup_id}/replicate"),
         .post("/v3/{project_id}/backups/sync"),
         .post("/v3/{project_id}/checkpoints/replicate"),
         .post("/v3/{project_id}/checkpoints/sync"),
-        .get("/v3/{project_id}/operation-logs"),
-        .get("/v3/{project_id}/operation-logs/{operation_log_id}"),
         .get("/v3/{project_id}/vaults"),
         .put("/v3/{project_id}/vaults/{vault_id}"),
         .delete("/v3/{project_id}/vaults/{vault_id}"),

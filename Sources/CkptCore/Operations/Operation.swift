@@ -28,16 +28,28 @@ package struct Operation: Sendable, CustomStringConvertible {
     package let kind: Kind
     /// One line for people: the CLI's, the README's and the OpenAPI summary.
     package let summary: String
+    /// For a list: its filters and sort keys (the query of its GET).
+    package let list: ListSchema?
     private let schema: Schema
 
-    package init(_ name: String, _ family: APIFamily, _ kind: Kind, _ summary: String,
+    package init(_ name: String, _ family: APIFamily, _ kind: Kind, _ summary: String, list: ListSchema? = nil,
                  schema: @escaping Schema)
     {
         self.name = name
         self.family = family
         self.kind = kind
         self.summary = summary
+        self.list = list
         self.schema = schema
+    }
+
+    /// A list of the service: its request is its filters and paging.
+    package static func list(_ name: String, _ family: APIFamily, _ route: RouteTemplate, _ list: ListSchema,
+                             _ summary: String) -> Operation
+    {
+        Operation(name, family, .service(route, success: 200), summary, list: list) { (request) throws(CkptError) in
+            try ListRequest(request, schema: list, family: family)
+        }
     }
 
     /// An operation of the service whose request is its path parameters

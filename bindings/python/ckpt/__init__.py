@@ -8,6 +8,8 @@ A ctypes binding of libckpt.so.1's JSON-text API::
         vault = client.create_vault("demo", size_gb=100, resources=[...])["vault"]
         created = client.create_checkpoint(vault["id"])["checkpoint"]
         done = client.wait_checkpoint(created["id"])["checkpoint"]
+        for backup in client.iter_backups(checkpoint_id=done["id"]):
+            print(backup["resource_name"], backup["status"])
 
 The library is found through ``$CKPT_LIBRARY``, then a copy packaged beside
 this module, then ``ctypes.util.find_library("ckpt")``, then the soname
@@ -20,6 +22,7 @@ from ._ffi import library_path, library_version, strerror
 from .client import CSBS_PROVIDER_ID, OPERATIONS, Client
 from .errors import (
     AuthError,
+    CanceledError,
     ConflictError,
     Error,
     InternalError,
@@ -53,4 +56,5 @@ __all__ = [
     "RemoteError",
     "StorageError",
     "InternalError",
+    "CanceledError",
 ]

@@ -7,16 +7,17 @@ the embedded backend answers.
 
 from __future__ import annotations
 
+import datetime
 import json
 import json.encoder
 import threading
 import time
 import uuid
 import weakref
-from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
 from . import _ffi
-from .errors import ConflictError, InvalidRequestError, TimeoutError
+from .errors import CanceledError, ConflictError, Error, InvalidRequestError, NotFoundError, TimeoutError
 
 __all__ = ["Client", "CSBS_PROVIDER_ID", "OPERATIONS", "Id", "Resource", "ProgressCallback"]
 
@@ -35,6 +36,16 @@ OPERATIONS: Mapping[str, str] = {
     "policy.checkpoint_get": "get_policy_checkpoint",
     "local.vault.set_status": "set_vault_status",
     "local.checkpoint.set_status": "set_checkpoint_status",
+    "backup.list": "list_backups",
+    "backup.get": "get_backup",
+    "backup.update": "update_backup",
+    "backup.delete": "delete_backup",
+    "backup.restore": "restore_backup",
+    "operation_log.list": "list_operation_logs",
+    "operation_log.get": "get_operation_log",
+    "backup.wait": "wait_backup",
+    "operation_log.wait": "wait_operation_log",
+    "backup.prune": "prune_backups",
 }
 
 #: The CSBS provider id, the default ``provider_id`` of the v1 operations
@@ -45,12 +56,23 @@ CSBS_PROVIDER_ID = "fc4d5750-22e7-4798-8a46-f48f62c4c1da"
 Id = Union[str, uuid.UUID]
 #: A resource of a vault or policy: ``{"id", "type", "name", "size"}``.
 Resource = Mapping[str, Any]
-#: ``on_progress(checkpoint, elapsed_seconds)`` of :meth:`Client.wait_checkpoint`.
-ProgressCallback = Callable[[Dict[str, Any], float], None]
+#: ``on_progress(obj, elapsed_seconds)`` of the waits (:meth:`Client.wait_checkpoint`,
+#: :meth:`Client.wait_backup`, :meth:`Client.wait_operation_log`): ``obj`` is
+#: the checkpoint, backup or task as just polled.  Returning ``False`` (that
+#: object, not any false value) cancels the wait with :class:`ckpt.CanceledError`.
+ProgressCallback = Callable[[Dict[str, Any], float], Optional[bool]]
 
-# checkpoint.wait's limits (ckpt.h), checked before polling in Python.
+# The waits' limits (ckpt.h), checked before polling in Python.
 _MAX_WAIT_SECONDS = 86400.0
 _CHECKPOINT_STATUSES = ("available", "deleting", "creating", "restoring", "error", "protecting")
+_BACKUP_STATUSES = (
+    "available", "deleting", "error", "protecting", "restoring",
+    "waiting_delete", "waiting_protect", "waiting_restore",
+)
+#: backup.wait's pseudo-status: the backup is gone.
+_DELETED = "deleted"
+# The ends of a task other than success (operation_log.wait: class conflict).
+_TASK_FAILURES = ("failed", "timeout", "skipped")
 # The json module's C string encoder: ASCII output, as json.dumps's default.
 _encode_string: Callable[[str], str] = json.encoder.encode_basestring_ascii
 # Backoff of the Python-side wait: first poll interval, growth, ceiling.
@@ -377,14 +399,16 @@ class Client:
         Without ``on_progress`` this is one ``checkpoint.wait`` call, which
         polls inside the library.  With it, the binding polls
         ``checkpoint.get`` itself (with a short backoff) and calls
-        ``on_progress(checkpoint, elapsed_seconds)`` after every poll.
+        ``on_progress(checkpoint, elapsed_seconds)`` after every poll; the
+        errors are the library's, class and message.
 
         Args:
             checkpoint_id: the checkpoint.
             status: the status to wait for.
             timeout: seconds, 0 to 86400.
-            on_progress: optional callback; an exception it raises ends the
-                wait and propagates.
+            on_progress: optional callback; returning False cancels the wait
+                (:class:`ckpt.CanceledError`, carrying the checkpoint), an
+                exception it raises ends the wait and propagates.
 
         Returns:
             ``{"checkpoint": {...}}`` in the target status.
@@ -402,43 +426,467 @@ class Client:
                 "checkpoint.wait",
                 {"checkpoint_id": _id(checkpoint_id), "status": status, "timeout_ms": _timeout_ms(timeout)},
             )
-        return self._poll_checkpoint(_id(checkpoint_id), status, timeout, on_progress)
+        checkpoint_id = _id(checkpoint_id)
+        _check_wait(timeout, status, _CHECKPOINT_STATUSES)
+        what = f"checkpoint {checkpoint_id}"
 
-    def _poll_checkpoint(
-        self, checkpoint_id: str, status: str, timeout: float, on_progress: ProgressCallback
-    ) -> Dict[str, Any]:
-        _timeout_ms(timeout)
-        if status not in _CHECKPOINT_STATUSES:
-            # As checkpoint.wait itself refuses it, so both modes fail alike.
-            raise InvalidRequestError(
-                f"status: must be one of {', '.join(_CHECKPOINT_STATUSES)}",
-                status_code=400,
-                error_code="BackupService.9900",
-            )
-        start = time.monotonic()
-        for delay in _backoff():
+        def poll() -> _Polled:
             response = self.get_checkpoint(checkpoint_id)
             checkpoint: Dict[str, Any] = response.get("checkpoint") or {}
-            elapsed = time.monotonic() - start
-            on_progress(checkpoint, elapsed)
-            current = checkpoint.get("status")
+            current = _status(checkpoint)
             if current == status:
-                return response
+                return checkpoint, response
             if current == "error":
-                # Worded and shaped as checkpoint.wait's own errors.
-                raise ConflictError(
-                    f"checkpoint {checkpoint_id} went to status error while waiting for {status}",
-                    checkpoint=checkpoint,
+                return checkpoint, ConflictError(
+                    f"{what} went to status error while waiting for {status}", checkpoint=checkpoint
                 )
-            remaining = timeout - (time.monotonic() - start)
-            if remaining <= 0:
-                raise TimeoutError(
-                    f"checkpoint {checkpoint_id} is still {current} after {_timeout_ms(timeout)} ms, "
-                    f"waiting for {status}",
-                    checkpoint=checkpoint,
-                )
-            time.sleep(min(delay, remaining))
-        raise AssertionError("unreachable")  # _backoff() never ends
+            return checkpoint, current
+
+        return _poll(what, "checkpoint", status, timeout, on_progress, poll)
+
+    # -- backups -------------------------------------------------------------
+
+    def list_backups(self, **filters: Any) -> Dict[str, Any]:
+        """backup.list: one page of the project's backups.
+
+        Args:
+            **filters: the filters ``checkpoint_id``, ``vault_id``,
+                ``resource_id``, ``resource_name``, ``resource_type``, ``name``
+                (exact), ``status`` (a string, or a list of them),
+                ``image_type``, ``start_time`` and ``end_time`` (on
+                ``created_at``: ``"YYYY-MM-DDTHH:MM:SSZ"`` text or a
+                :class:`datetime.datetime`, naive meaning UTC),
+                ``incremental`` (bool); and the paging ``limit`` (1 to 1000,
+                default 1000), ``offset``, ``marker`` (the id of the previous
+                page's last backup) and ``sort`` (``"key[:asc|desc],..."``
+                over ``created_at``, ``updated_at``, ``name``, ``status``,
+                ``id``, ``protected_at``; default ``created_at:desc``).  A
+                filter given as None is not sent; ids may be UUIDs.
+
+        Returns:
+            ``{"backups": [...], "count": total matches, "offset", "limit"}``;
+            a page past the end has an empty ``backups``.
+
+        Raises:
+            ckpt.InvalidRequestError: a bad filter, naming it.
+        """
+        return self.call("backup.list", _list_request(filters))
+
+    def iter_backups(self, **filters: Any) -> Iterator[Dict[str, Any]]:
+        """Every backup that matches ``filters``, paging with ``marker``.
+
+        Takes the filters and paging of :meth:`list_backups`: ``limit`` is
+        the page size, ``sort`` the order, and ``offset`` or ``marker`` where
+        the first page starts.  Each page is asked for before the previous
+        one's backups are handed out, so deleting backups as they come is
+        safe; changing the sort key of backups not yet seen (renaming them
+        under ``sort="name"``) may move them past the iterator.
+        """
+        return self._iterate("backup.list", "backups", filters)
+
+    def get_backup(self, backup_id: Id) -> Dict[str, Any]:
+        """backup.get: ``{"backup": BackupResp}``."""
+        return self._call(b"backup.get", _id_request("backup_id", backup_id))
+
+    def update_backup(self, backup_id: Id, name: str) -> Dict[str, Any]:
+        """backup.update: rename a backup; ``{"backup": BackupResp}``."""
+        return self.call("backup.update", {"backup_id": _id(backup_id), "backup": {"name": name}})
+
+    def delete_backup(self, backup_id: Id) -> None:
+        """backup.delete: start deleting a backup.
+
+        The backup is ``deleting`` until its deletion is done, then gone
+        (:meth:`get_backup` raises NotFoundError); wait for that with
+        ``wait_backup(backup_id, status="deleted")``.
+
+        Raises:
+            ckpt.NotFoundError: no such backup (6200).
+            ckpt.ConflictError: it is being made (6203) or restored (6216).
+        """
+        self._call(b"backup.delete", _id_request("backup_id", backup_id))
+
+    def restore_backup(
+        self,
+        backup_id: Id,
+        *,
+        server_id: Optional[Id] = None,
+        volume_id: Optional[Id] = None,
+        power_on: Optional[bool] = None,
+        mappings: Optional[Iterable[Mapping[str, Any]]] = None,
+        resource_id: Optional[Id] = None,
+    ) -> Dict[str, Any]:
+        """backup.restore: start restoring a backup.
+
+        Only the arguments that are not None are sent.  A server backup
+        needs ``server_id`` (or ``resource_id``), a volume backup
+        ``volume_id`` (or ``resource_id``).
+
+        Args:
+            backup_id: the backup, which must be ``available``.
+            server_id, volume_id: the restore target.
+            power_on: whether to start the server afterwards.
+            mappings: ``{"backup_id", "volume_id"}`` dicts (disks of a
+                server backup).
+            resource_id: the target, for either kind.
+
+        Returns:
+            ``{"job_id": ...}``, the id of the ``restore`` task: wait for it
+            with :meth:`wait_operation_log`.
+
+        Raises:
+            ckpt.InvalidRequestError: no target, or a bad one (9900).
+            ckpt.ConflictError: the backup is not available (2005), or its
+                vault is not (6202).
+        """
+        restore: Dict[str, Any] = {}
+        if server_id is not None:
+            restore["server_id"] = _id(server_id)
+        if volume_id is not None:
+            restore["volume_id"] = _id(volume_id)
+        if power_on is not None:
+            restore["power_on"] = power_on
+        if mappings is not None:
+            restore["mappings"] = [{k: _id(v) for k, v in m.items()} for m in mappings]
+        if resource_id is not None:
+            restore["resource_id"] = _id(resource_id)
+        return self.call("backup.restore", {"backup_id": _id(backup_id), "restore": restore})
+
+    def wait_backup(
+        self,
+        backup_id: Id,
+        *,
+        status: str = "available",
+        timeout: float = 60.0,
+        on_progress: Optional[ProgressCallback] = None,
+    ) -> Dict[str, Any]:
+        """Wait until a backup reaches ``status``, or is gone.
+
+        Without ``on_progress`` this is one ``backup.wait`` call; with it the
+        binding polls :meth:`get_backup` itself, as :meth:`wait_checkpoint`
+        does, and fails alike.
+
+        Args:
+            backup_id: the backup.
+            status: a backup status, or ``"deleted"``: until the backup is
+                gone (a backup that does not exist counts as deleted).
+            timeout: seconds, 0 to 86400.
+            on_progress: optional ``on_progress(backup, elapsed_seconds)``;
+                returning False cancels, an exception ends the wait and
+                propagates.
+
+        Returns:
+            ``{"backup": {...}}`` in the status; for ``"deleted"``, the
+            backup as last seen, with status ``"deleted"``.
+
+        Raises:
+            ckpt.ConflictError: the backup went to ``error``.
+            ckpt.TimeoutError: ``timeout`` passed first.
+            ckpt.CanceledError: ``on_progress`` returned False.
+            ckpt.NotFoundError: no such backup (unless waiting for deleted).
+            ckpt.InvalidRequestError: ``status`` is not a backup status.
+            ValueError: ``timeout`` is out of range.
+
+            Each wait error's ``backup`` attribute holds the backup as last
+            seen.
+        """
+        if on_progress is None:
+            return self.call(
+                "backup.wait", {"backup_id": _id(backup_id), "status": status, "timeout_ms": _timeout_ms(timeout)}
+            )
+        backup_id = _id(backup_id)
+        _check_wait(timeout, status, _BACKUP_STATUSES + (_DELETED,))
+        what = f"backup {backup_id}"
+        last: Dict[str, Any] = {"id": backup_id}
+
+        def poll() -> _Polled:
+            nonlocal last
+            try:
+                response = self.get_backup(backup_id)
+            except NotFoundError:
+                if status != _DELETED:
+                    raise
+                gone = dict(last, status=_DELETED)
+                return gone, {"backup": gone}
+            backup: Dict[str, Any] = response.get("backup") or {}
+            last = backup
+            current = _status(backup)
+            if current == status:
+                return backup, response
+            if current == "error":
+                return backup, ConflictError(f"{what} went to status error while waiting for {status}", backup=backup)
+            return backup, current
+
+        return _poll(what, "backup", status, timeout, on_progress, poll)
+
+    def prune_backups(
+        self,
+        vault_id: Id,
+        *,
+        resource_id: Optional[Id] = None,
+        keep_last: Optional[int] = None,
+        keep_daily: Optional[int] = None,
+        keep_weekly: Optional[int] = None,
+        keep_monthly: Optional[int] = None,
+        keep_within_days: Optional[int] = None,
+        dry_run: bool = False,
+    ) -> Dict[str, Any]:
+        """backup.prune: delete a vault's old backups by keep rules, in the
+        manner of ``restic forget``.
+
+        Each resource's ``available`` backups are judged apart, newest
+        first: ``keep_last`` N keeps the N newest; ``keep_daily``,
+        ``keep_weekly`` and ``keep_monthly`` N keep the newest backup of each
+        of the N most recent UTC days, ISO weeks and months that have
+        backups; ``keep_within_days`` D keeps those made less than D days
+        before the newest.  A backup kept by any rule is kept; the others are
+        deleted (unless ``dry_run``).  Only the rules that are not None are
+        sent; at least one is required.
+
+        Args:
+            vault_id: the vault.
+            resource_id: only this resource's backups.
+            keep_last, keep_daily, keep_weekly, keep_monthly,
+            keep_within_days: the keep rules.
+            dry_run: report only; delete nothing.
+
+        Returns:
+            ``{"keep": [{"id", "resource_id", "created_at", "reasons"}],
+            "remove": [ids], "dry_run": bool}``; reasons are ``"last"``,
+            ``"daily YYYY-MM-DD"``, ``"weekly YYYY-Www"``,
+            ``"monthly YYYY-MM"`` and ``"within D days"``.
+
+        Raises:
+            ckpt.InvalidRequestError: no keep rule, or a bad one; nothing is
+                deleted.
+            ckpt.Error: the class of the first delete that failed (the
+                others are still tried); its ``prune`` attribute holds the
+                result with ``"failed": [{"id", "error"}]``.
+        """
+        request: Dict[str, Any] = {"vault_id": _id(vault_id)}
+        if resource_id is not None:
+            request["resource_id"] = _id(resource_id)
+        rules = {
+            "keep_last": keep_last,
+            "keep_daily": keep_daily,
+            "keep_weekly": keep_weekly,
+            "keep_monthly": keep_monthly,
+            "keep_within_days": keep_within_days,
+        }
+        request.update((k, v) for k, v in rules.items() if v is not None)
+        request["dry_run"] = dry_run
+        return self.call("backup.prune", request)
+
+    # -- operation logs (tasks) ---------------------------------------------
+
+    def list_operation_logs(self, **filters: Any) -> Dict[str, Any]:
+        """operation_log.list: one page of the project's tasks.
+
+        Args:
+            **filters: the filters ``operation_type`` (``backup``,
+                ``delete``, ``restore``, ``vault_delete``, ...), ``status``,
+                ``vault_id``, ``vault_name``, ``resource_id``,
+                ``resource_name``, ``provider_id``, ``start_time``,
+                ``end_time``, and the paging of :meth:`list_backups`.  A
+                filter given as None is not sent.
+
+        Returns:
+            ``{"operation_logs": [...], "count", "offset", "limit"}``.
+        """
+        return self.call("operation_log.list", _list_request(filters))
+
+    def iter_operation_logs(self, **filters: Any) -> Iterator[Dict[str, Any]]:
+        """Every task that matches ``filters``, paging with ``marker``, as
+        :meth:`iter_backups` does."""
+        return self._iterate("operation_log.list", "operation_logs", filters)
+
+    def get_operation_log(self, operation_log_id: Id) -> Dict[str, Any]:
+        """operation_log.get: ``{"operation_log": OperationLog}``."""
+        return self._call(b"operation_log.get", _id_request("operation_log_id", operation_log_id))
+
+    def wait_operation_log(
+        self,
+        operation_log_id: Id,
+        *,
+        timeout: float = 60.0,
+        on_progress: Optional[ProgressCallback] = None,
+    ) -> Dict[str, Any]:
+        """Wait until a task (a restore's ``job_id``, ...) ends.
+
+        Without ``on_progress`` this is one ``operation_log.wait`` call; with
+        it the binding polls :meth:`get_operation_log` itself, as
+        :meth:`wait_checkpoint` does, and fails alike.
+
+        Args:
+            operation_log_id: the task.
+            timeout: seconds, 0 to 86400.
+            on_progress: optional ``on_progress(operation_log,
+                elapsed_seconds)``; returning False cancels, an exception
+                ends the wait and propagates.
+
+        Returns:
+            ``{"operation_log": {...}}`` with status ``success``.
+
+        Raises:
+            ckpt.ConflictError: the task ended ``failed``, ``timeout`` or
+                ``skipped``.
+            ckpt.TimeoutError: ``timeout`` passed first.
+            ckpt.CanceledError: ``on_progress`` returned False.
+            ckpt.NotFoundError: no such task (6500).
+            ValueError: ``timeout`` is out of range.
+
+            Each wait error's ``operation_log`` attribute holds the task as
+            last seen.
+        """
+        if on_progress is None:
+            return self.call(
+                "operation_log.wait",
+                {"operation_log_id": _id(operation_log_id), "timeout_ms": _timeout_ms(timeout)},
+            )
+        operation_log_id = _id(operation_log_id)
+        _check_wait(timeout, None, ())
+        what = f"task {operation_log_id}"
+
+        def poll() -> _Polled:
+            response = self.get_operation_log(operation_log_id)
+            log: Dict[str, Any] = response.get("operation_log") or {}
+            current = _status(log)
+            if current == "success":
+                return log, response
+            if current in _TASK_FAILURES:
+                info = _member(log, "error_info")
+                code, message = info.get("code"), info.get("message")
+                detail = ""
+                if isinstance(code, str) and code:
+                    detail = f" ({code}: {message if isinstance(message, str) else ''})"
+                return log, ConflictError(f"{what} ended {current}{detail}", operation_log=log)
+            progress = _member(_member(log, "extra_info"), "common").get("progress")
+            if isinstance(progress, int) and not isinstance(progress, bool):
+                current = f"{current}, {progress}%"
+            return log, current
+
+        return _poll(what, "operation_log", None, timeout, on_progress, poll)
+
+    # -- paging --------------------------------------------------------------
+
+    def _iterate(self, operation: str, key: str, filters: Mapping[str, Any]) -> Iterator[Dict[str, Any]]:
+        """The items under ``key`` of every page of a list, each page after
+        the previous one's last item (``marker``); lazy."""
+        request = _list_request(filters)
+
+        def page(marker: Optional[str]) -> Tuple[List[Dict[str, Any]], bool]:
+            if marker is None:
+                body = self.call(operation, request)
+            else:
+                after = {k: v for k, v in request.items() if k != "offset"}
+                after["marker"] = marker
+                body = self.call(operation, after)
+            items = body.get(key) or []
+            limit = body.get("limit")
+            # A short page is the last one; a full one may have a successor.
+            full = bool(items) and not (isinstance(limit, int) and len(items) < limit)
+            return items, full
+
+        def generate() -> Iterator[Dict[str, Any]]:
+            items, more = page(None)
+            while True:
+                # The next page is asked for before this one is handed out:
+                # its marker, this page's last item, may be deleted by the
+                # caller while iterating (the library refuses a gone marker).
+                following = page(items[-1]["id"]) if more else None
+                yield from items
+                if following is None:
+                    return
+                items, more = following
+
+        return generate()
+
+
+#: What one poll of a wait found: the object polled (None: none to report),
+#: and the verdict: the response (reached), an exception (failed), or the
+#: status text of an object still on its way (pending).
+_Polled = Tuple[Optional[Dict[str, Any]], Union[Dict[str, Any], Error, str]]
+
+
+def _poll(
+    what: str,
+    subject: str,
+    target: Optional[str],
+    timeout: float,
+    on_progress: ProgressCallback,
+    poll: Callable[[], _Polled],
+) -> Dict[str, Any]:
+    """The Python-side wait of the three waits, worded and shaped as the
+    library's own: polls with a short backoff until ``poll`` decides or
+    ``timeout`` passes, calling ``on_progress`` after every poll.  A wait
+    error carries the object as ``subject`` (``checkpoint``, ...)."""
+    timeout_ms = _timeout_ms(timeout)
+    start = time.monotonic()
+    for delay in _backoff():
+        seen, verdict = poll()
+        if seen is not None and on_progress(seen, time.monotonic() - start) is False:
+            raise _carrying(CanceledError(f"the wait for {what} was canceled by its caller"), subject, seen)
+        if isinstance(verdict, dict):
+            return verdict
+        if isinstance(verdict, Error):
+            raise verdict
+        remaining = timeout - (time.monotonic() - start)
+        if remaining <= 0:
+            waiting = f", waiting for {target}" if target is not None else ""
+            raise _carrying(TimeoutError(f"{what} is still {verdict} after {timeout_ms} ms{waiting}"), subject, seen)
+        time.sleep(min(delay, remaining))
+    raise AssertionError("unreachable")  # _backoff() never ends
+
+
+def _carrying(error: Error, subject: str, obj: Optional[Dict[str, Any]]) -> Error:
+    """``error`` with ``obj`` as its ``subject`` attribute (``checkpoint``,
+    ``backup`` or ``operation_log``), as the library's wait errors carry it."""
+    setattr(error, subject, obj)
+    return error
+
+
+def _check_wait(timeout: float, status: Optional[str], statuses: Tuple[str, ...]) -> None:
+    """What the library checks before a wait polls, so that both modes
+    refuse alike."""
+    _timeout_ms(timeout)
+    if status is not None and status not in statuses:
+        raise InvalidRequestError(
+            f"status: must be one of {', '.join(statuses)}",
+            status_code=400,
+            error_code="BackupService.9900",
+        )
+
+
+def _status(obj: Mapping[str, Any]) -> str:
+    status = obj.get("status")
+    return status if isinstance(status, str) else ""
+
+
+def _member(obj: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = obj.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _list_request(filters: Mapping[str, Any]) -> Dict[str, Any]:
+    """A list's request: the filters but those given as None, with UUIDs as
+    text and datetimes as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC)."""
+    request: Dict[str, Any] = {}
+    for key, value in filters.items():
+        if value is None:
+            continue
+        if isinstance(value, uuid.UUID):
+            value = str(value)
+        elif isinstance(value, datetime.datetime):
+            value = _utc_text(value)
+        elif isinstance(value, (list, tuple)):
+            value = [str(v) if isinstance(v, uuid.UUID) else v for v in value]
+        request[key] = value
+    return request
+
+
+def _utc_text(when: datetime.datetime) -> str:
+    if when.tzinfo is not None:
+        when = when.astimezone(datetime.timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _backoff() -> Iterator[float]:

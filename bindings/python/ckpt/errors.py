@@ -25,8 +25,14 @@ __all__ = [
     "RemoteError",
     "StorageError",
     "InternalError",
+    "CanceledError",
     "error_from_object",
 ]
+
+
+#: The members of an error object that carry an object (ckpt.h), each an
+#: attribute of :class:`Error` of the same name.
+_SUBJECTS = ("checkpoint", "backup", "operation_log", "prune")
 
 
 class Error(Exception):
@@ -40,8 +46,12 @@ class Error(Exception):
         error_code: ``"BackupService.NNNN"``, ``"CSBS.NNNN"`` or ``""``.
         error_msg: the message.
         request_id: the service's request id, or None.
-        checkpoint: for a wait that ended in ``error`` or timed out, the
-            checkpoint as last seen; otherwise None.
+        checkpoint: for a checkpoint wait that failed, timed out or was
+            canceled, the checkpoint as last seen; otherwise None.
+        backup: the same for a backup wait (``backup.wait``).
+        operation_log: the same for a task wait (``operation_log.wait``).
+        prune: for a ``backup.prune`` that could not delete everything, its
+            result with ``"failed": [{"id", "error"}]``; otherwise None.
     """
 
     #: The class name this exception stands for (overridden per subclass).
@@ -56,6 +66,9 @@ class Error(Exception):
     error_msg: str
     request_id: Optional[str]
     checkpoint: Optional[Dict[str, Any]]
+    backup: Optional[Dict[str, Any]]
+    operation_log: Optional[Dict[str, Any]]
+    prune: Optional[Dict[str, Any]]
 
     def __init__(
         self,
@@ -67,6 +80,9 @@ class Error(Exception):
         error_code: str = "",
         request_id: Optional[str] = None,
         checkpoint: Optional[Dict[str, Any]] = None,
+        backup: Optional[Dict[str, Any]] = None,
+        operation_log: Optional[Dict[str, Any]] = None,
+        prune: Optional[Dict[str, Any]] = None,
     ) -> None:
         self.code = self.default_code if code is None else code
         self.error_class = self.error_class_name if error_class is None else error_class
@@ -75,10 +91,13 @@ class Error(Exception):
         self.error_msg = error_msg
         self.request_id = request_id
         self.checkpoint = checkpoint
+        self.backup = backup
+        self.operation_log = operation_log
+        self.prune = prune
         super().__init__(error_msg)
 
     def __str__(self) -> str:
-        """``[not_found] BackupService.6302: The checkpoint ... does not exist. (http 404)``."""
+        """``[not_found] BackupService.6217: The backup restore point ... does not exist. (http 404)``."""
         head = f"[{self.error_class}] " if self.error_class else ""
         code = f"{self.error_code}: " if self.error_code else ""
         tail = []
@@ -106,8 +125,10 @@ class Error(Exception):
             "error_msg": self.error_msg,
             "request_id": self.request_id,
         }
-        if self.checkpoint is not None:
-            d["checkpoint"] = self.checkpoint
+        for key in _SUBJECTS:
+            value = getattr(self, key)
+            if value is not None:
+                d[key] = value
         return d
 
     def __reduce__(self) -> Any:
@@ -201,6 +222,17 @@ class InternalError(Error):
     default_code = -11
 
 
+class CanceledError(Error):
+    """CKPT_ECANCELED: a wait stopped by its progress callback (since 1.1).
+
+    Its ``checkpoint``, ``backup`` or ``operation_log`` attribute holds the
+    object as last seen.
+    """
+
+    error_class_name = "canceled"
+    default_code = -12
+
+
 _BY_CLASS: Dict[str, Type[Error]] = {
     c.error_class_name: c
     for c in (
@@ -215,6 +247,7 @@ _BY_CLASS: Dict[str, Type[Error]] = {
         RemoteError,
         StorageError,
         InternalError,
+        CanceledError,
     )
 }
 _BY_CODE: Dict[int, Type[Error]] = {c.default_code: c for c in _BY_CLASS.values()}
@@ -229,7 +262,7 @@ def _kwargs(obj: Mapping[str, Any]) -> Dict[str, Any]:
     code = obj.get("code")
     status = obj.get("http_status")
     request_id = obj.get("request_id")
-    checkpoint = obj.get("checkpoint")
+    subjects = {key: obj.get(key) for key in _SUBJECTS}
     return {
         "error_msg": text("error_msg"),
         "code": code if isinstance(code, int) and not isinstance(code, bool) else None,
@@ -237,7 +270,7 @@ def _kwargs(obj: Mapping[str, Any]) -> Dict[str, Any]:
         "status_code": status if isinstance(status, int) and not isinstance(status, bool) else 0,
         "error_code": text("error_code"),
         "request_id": request_id if isinstance(request_id, str) else None,
-        "checkpoint": checkpoint if isinstance(checkpoint, dict) else None,
+        **{key: value if isinstance(value, dict) else None for key, value in subjects.items()},
     }
 
 

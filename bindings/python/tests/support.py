@@ -7,6 +7,7 @@ skip the library tests (loudly, with the reason) when it does not.
 
 from __future__ import annotations
 
+import datetime
 import os
 import types
 import uuid
@@ -50,3 +51,33 @@ def server(size: int = 1, name: str = "server") -> Dict[str, Any]:
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+VOLUME = "OS::Cinder::Volume"
+
+
+def volume(size: int = 1, name: str = "volume") -> Dict[str, Any]:
+    """A vault resource: a volume of `size` GB with a fresh UUID."""
+    return {"id": str(uuid.uuid4()), "type": VOLUME, "name": name, "size": size}
+
+
+def parse_time(text: str) -> datetime.datetime:
+    """A libckpt time (``YYYY-MM-DDTHH:MM:SS.ffffff``, UTC, no zone) as an
+    aware datetime."""
+    return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.timezone.utc)
+
+
+def offset_to(when: datetime.datetime) -> int:
+    """The ``simulate.clock_offset_ms`` that makes a handle opened now
+    create objects at about ``when`` (aware, or naive meaning UTC)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return int((when - datetime.datetime.now(datetime.timezone.utc)).total_seconds() * 1000)
+
+
+def client_at(ckpt: Any, path: str, when: Optional[datetime.datetime] = None, **simulate: Any) -> Any:
+    """A client on the store file `path` whose clock reads about `when`
+    (None: the real clock), with more ``simulate`` keys."""
+    if when is not None:
+        simulate["clock_offset_ms"] = offset_to(when)
+    return ckpt.Client(path=path, simulate=simulate)

@@ -169,8 +169,8 @@ def test_not_found(client: Any) -> None:
     with pytest.raises(ckpt.NotFoundError) as info:
         client.get_checkpoint(missing)
     err = info.value
-    assert (err.code, err.error_class, err.status_code, err.error_code) == (-2, "not_found", 404, "BackupService.6302")
-    assert str(err) == f"[not_found] BackupService.6302: The checkpoint {missing} does not exist. (http 404)"
+    assert (err.code, err.error_class, err.status_code, err.error_code) == (-2, "not_found", 404, "BackupService.6217")
+    assert str(err) == f"[not_found] BackupService.6217: The backup restore point {missing} does not exist. (http 404)"
     assert err.checkpoint is None
     with pytest.raises(ckpt.NotFoundError):
         client.get_vault(missing)

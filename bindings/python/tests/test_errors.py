@@ -36,6 +36,7 @@ CLASSES = [
     ("remote", -9, "RemoteError"),
     ("storage", -10, "StorageError"),
     ("internal", -11, "InternalError"),
+    ("canceled", -12, "CanceledError"),
 ]
 
 
@@ -77,6 +78,27 @@ def test_attributes_and_str(errors: ModuleType) -> None:
     assert local.to_dict()["checkpoint"] == {"id": "x"}
 
 
+def test_the_objects_a_wait_or_a_prune_carries(errors: ModuleType) -> None:
+    base = {"code": -3, "class": "conflict", "http_status": 0, "error_code": "", "error_msg": "m", "request_id": None}
+    for key in ("checkpoint", "backup", "operation_log", "prune"):
+        err = errors.error_from_object(dict(base, **{key: {"id": key}}))
+        assert getattr(err, key) == {"id": key}
+        others = {"checkpoint", "backup", "operation_log", "prune"} - {key}
+        assert all(getattr(err, other) is None for other in others)
+        assert err.to_dict() == dict(base, **{key: {"id": key}})
+        back = pickle.loads(pickle.dumps(err))
+        assert getattr(back, key) == {"id": key} and back.to_dict() == err.to_dict()
+    # None of them is a member of the error object when it is absent.
+    assert set(errors.error_from_object(base).to_dict()) == set(base)
+    canceled = errors.error_from_object({"code": -12, "class": "canceled", "error_msg": "stop",
+                                         "backup": {"id": "b", "status": "protecting"}})
+    assert type(canceled) is errors.CanceledError and canceled.backup == {"id": "b", "status": "protecting"}
+    assert str(canceled) == "[canceled] stop"
+    # The class alone, or the code alone, picks it.
+    assert type(errors.error_from_object({"error_msg": "m"}, -12)) is errors.CanceledError
+    assert errors.CanceledError("x").code == -12
+
+
 def test_timeout_error_is_also_the_builtin(errors: ModuleType) -> None:
     err = errors.TimeoutError("slow")
     assert isinstance(err, builtins.TimeoutError)
@@ -95,15 +117,17 @@ def test_unknown_class_and_code_fall_back_to_error(errors: ModuleType) -> None:
 
 def test_malformed_members_are_tolerated(errors: ModuleType) -> None:
     err = errors.error_from_object({"class": "quota", "http_status": "400", "error_code": 7, "request_id": 5,
-                                    "checkpoint": []}, -4)
+                                    "checkpoint": [], "backup": "b", "operation_log": 3, "prune": None}, -4)
     assert type(err) is errors.QuotaError
     assert (err.status_code, err.error_code, err.request_id, err.checkpoint) == (0, "", None, None)
+    assert (err.backup, err.operation_log, err.prune) == (None, None, None)
 
 
 @pytest.mark.parametrize("cls_name,code,type_name", CLASSES)
 def test_pickle_round_trip(errors: ModuleType, cls_name: str, code: int, type_name: str) -> None:
     err = getattr(errors, type_name)("msg", status_code=400, error_code="X.1", request_id="r",
-                                     checkpoint={"status": "error"})
+                                     checkpoint={"status": "error"}, backup={"id": "b"},
+                                     operation_log={"id": "l"}, prune={"keep": [], "remove": [], "failed": []})
     back = pickle.loads(pickle.dumps(err))
     assert type(back) is type(err)
     assert back.to_dict() == err.to_dict()

@@ -167,6 +167,28 @@ OWNERSHIP = """
     attempt("get_checkpoint", lambda: c.get_checkpoint(V))
     attempt("set_checkpoint_status", lambda: c.set_checkpoint_status(V, "error"))
     attempt("wait", lambda: c.wait_checkpoint(V, timeout=1.5))
+    import datetime
+    utc2 = datetime.timezone(datetime.timedelta(hours=2))
+    attempt("list_backups", lambda: c.list_backups(vault_id=uuid.UUID(V), status=["available", "error"], name=None,
+                                                   start_time=datetime.datetime(2024, 1, 2, 3, 4, 5),
+                                                   end_time=datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=utc2),
+                                                   incremental=False, limit=5, sort="name:asc"))
+    attempt("list_backups_none", lambda: c.list_backups())
+    attempt("get_backup", lambda: c.get_backup(uuid.UUID(V)))
+    attempt("update_backup", lambda: c.update_backup(V, "renamed"))
+    attempt("delete_backup", lambda: c.delete_backup(V))
+    attempt("restore_min", lambda: c.restore_backup(V, server_id=uuid.UUID(R)))
+    attempt("restore_all", lambda: c.restore_backup(V, server_id=R, volume_id=R, power_on=False, resource_id=R,
+                                                    mappings=[{"backup_id": uuid.UUID(V), "volume_id": R}]))
+    attempt("wait_backup", lambda: c.wait_backup(V, status="deleted", timeout=2.5))
+    attempt("wait_backup_default", lambda: c.wait_backup(V))
+    attempt("list_operation_logs", lambda: c.list_operation_logs(operation_type="restore", offset=3, vault_id=None))
+    attempt("get_operation_log", lambda: c.get_operation_log(V))
+    attempt("wait_operation_log", lambda: c.wait_operation_log(uuid.UUID(V), timeout=0))
+    attempt("prune_min", lambda: c.prune_backups(V, keep_last=2))
+    attempt("prune_all", lambda: c.prune_backups(V, resource_id=uuid.UUID(R), keep_last=1, keep_daily=2,
+                                                 keep_weekly=3, keep_monthly=4, keep_within_days=5, dry_run=True))
+    out["ids"] = [V, R]
     c.close()
     c.close()
     attempt("closed", lambda: c.get_vault(V))
@@ -238,3 +260,27 @@ def test_requests_built_by_the_typed_methods(ownership: Dict[str, object]) -> No
     assert req(ownership, "wait")["timeout_ms"] == 1500
     assert req(ownership, "wait")["status"] == "available"
     assert req(ownership, "set_checkpoint_status")["status"] == "error"
+
+
+def test_requests_built_by_the_lifecycle_methods(ownership: Dict[str, object]) -> None:
+    V, R = ownership["ids"]  # type: ignore[misc]
+    assert req(ownership, "list_backups") == {
+        "vault_id": V, "status": ["available", "error"], "start_time": "2024-01-02T03:04:05Z",
+        "end_time": "2024-01-02T01:04:05Z", "incremental": False, "limit": 5, "sort": "name:asc"}
+    assert req(ownership, "list_backups_none") == {}
+    assert req(ownership, "get_backup") == {"backup_id": V}
+    assert req(ownership, "update_backup") == {"backup_id": V, "backup": {"name": "renamed"}}
+    assert ownership["delete_backup"] == {"ok": None}
+    assert req(ownership, "restore_min") == {"backup_id": V, "restore": {"server_id": R}}
+    assert req(ownership, "restore_all") == {"backup_id": V, "restore": {
+        "server_id": R, "volume_id": R, "power_on": False, "resource_id": R,
+        "mappings": [{"backup_id": V, "volume_id": R}]}}
+    assert req(ownership, "wait_backup") == {"backup_id": V, "status": "deleted", "timeout_ms": 2500}
+    assert req(ownership, "wait_backup_default") == {"backup_id": V, "status": "available", "timeout_ms": 60000}
+    assert req(ownership, "list_operation_logs") == {"operation_type": "restore", "offset": 3}
+    assert req(ownership, "get_operation_log") == {"operation_log_id": V}
+    assert req(ownership, "wait_operation_log") == {"operation_log_id": V, "timeout_ms": 0}
+    assert req(ownership, "prune_min") == {"vault_id": V, "keep_last": 2, "dry_run": False}
+    assert req(ownership, "prune_all") == {"vault_id": V, "resource_id": R, "keep_last": 1, "keep_daily": 2,
+                                           "keep_weekly": 3, "keep_monthly": 4, "keep_within_days": 5,
+                                           "dry_run": True}

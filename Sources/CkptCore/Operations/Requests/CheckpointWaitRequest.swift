@@ -7,8 +7,10 @@ package struct CheckpointWaitRequest: OperationRequest, Equatable {
     /// Present: wait on a v1 checkpoint through policy.checkpoint_get.
     package var providerId: String?
 
-    package static let defaultTimeoutMs: Int64 = 60_000
-    package static let maxTimeoutMs: Int64 = 86_400_000
+    package static let defaultTimeoutMs = WaitTiming.defaultTimeoutMs
+    package static let maxTimeoutMs = WaitTiming.maxTimeoutMs
+
+    package var timing: WaitTiming { WaitTiming(timeoutMs: timeoutMs, intervalMs: intervalMs) }
 
     package init(_ request: JSONValue) throws(CkptError) {
         // Waiting on a v1 checkpoint speaks CSBS's codes.
@@ -17,8 +19,9 @@ package struct CheckpointWaitRequest: OperationRequest, Equatable {
         guard let id = try f.uuid("checkpoint_id", required: true) else { throw .internalError("unreachable") }
         checkpointId = id
         status = try f.enumeration("status", CheckpointStatus.self) ?? .available
-        timeoutMs = try f.int("timeout_ms", in: 0...Self.maxTimeoutMs) ?? Self.defaultTimeoutMs
-        intervalMs = try f.int("interval_ms", in: 1...60_000)
+        let timing = try WaitTiming(f)
+        timeoutMs = timing.timeoutMs
+        intervalMs = timing.intervalMs
         providerId = f.object["provider_id"] == nil ? nil : try ProviderId.read(f)
     }
 }

@@ -1,0 +1,166 @@
+import CkptCore
+
+/// backup.list, .get, .update, .delete and .restore (SPEC 6.1, 6.4).
+extension EmbeddedBackend {
+    static let backupSort = [
+        "created_at": "rowid", "updated_at": "updated_us", "name": "name", "status": "status", "id": "id",
+        "protected_at": "IFNULL(protected_us, -1)",
+    ]
+
+    func listBackups(_ r: ListRequest) throws(CkptError) -> Reply {
+        var q = ListQuery(table: "backups", sortExpressions: Self.backupSort)
+        // One filter drives the index (the most selective one given); the
+        // others, the project included, are checked on its rows (a leading
+        // `+` keeps SQLite from using their indexes instead).
+        // (A resource's backups are read through its vault's, or the
+        // project's: an index of them would cost every create a page.)
+        let driver = ["checkpoint_id", "vault_id"].first { r.string($0) != nil }
+        for (key, column) in [("checkpoint_id", "checkpoint"), ("resource_id", "resource"), ("vault_id", "vault")] {
+            guard let id = r.string(key) else { continue }
+            q.require("\(key == driver ? "" : "+")\(column) = ?", .blob(UUIDText.bytes(id) ?? []))
+        }
+        // With no other filter the table is read in rowid order: a store holds
+        // one project or a few, and an index of projects would cost every create.
+        q.require("+project = ?", .int(projectNo))
+        if let name = r.string("resource_name") { q.require("resource_name = ?", .text(name)) }
+        if let type = r.string("resource_type") {
+            q.require("resource_type = ?", .int(ResourceType(rawValue: type)?.code ?? -1))
+        }
+        if let name = r.string("name") { q.require("name = ?", .text(name)) }
+        if let statuses = r.strings("status") {
+            q.require("status", in: statuses.map { .int(BackupStatus(rawValue: $0)?.code ?? -1) })
+        }
+        // Every backup here is a backup, none a replica.
+        if r.string("image_type") == "replication" { q.require("0") }
+        if let from = r.micros("start_time") { q.require("created_us >= ?", .int(from)) }
+        if let to = r.micros("end_time") { q.require("created_us <= ?", .int(to)) }
+        if let incremental = r.bool("incremental") { q.require("incremental = ?", .int(incremental ? 1 : 0)) }
+        let projectNo = self.projectNo
+        return try withDatabase(settle: true) { (db) throws(CkptError) in
+            var w = JSONWriter(capacity: 256 &+ Int(min(r.limit, 100)) &* 900)
+            w.beginObject()
+            w.key("backups")
+            w.beginArray()
+            // The count of all the project's backups, or of one of its
+            // vaults', is kept; any other filter counts its index range.
+            var known: Int64?
+            if r.filters.keys.isEmpty {
+                known = try BackupCounts.count(db, scope: BackupCounts.projectScope(projectNo))
+            } else if r.filters.keys == ["vault_id"], let vault = r.string("vault_id") {
+                known = try VaultRow.load(db, project: project, id: vault, cache: vaultDocuments) == nil
+                    ? nil : BackupCounts.count(db, scope: UUIDText.bytes(vault) ?? [])
+            }
+            let total = try q.run(db, columns: BackupRow.columns, request: r, knownCount: known, markerLookup: { m in
+                UUIDText.bytes(m).map { ("id = ? AND project = ?", [.blob($0), .int(projectNo)]) }
+            }) { (s) throws(CkptError) in
+                BackupRow.read(s).write(&w, projectId: project)
+            }
+            w.endArray()
+            w.member("count", total)
+            w.member("offset", r.offset)
+            w.member("limit", r.limit)
+            w.endObject()
+            return Reply(text: w.text)
+        }
+    }
+
+    func getBackup(id: String) throws(CkptError) -> Reply {
+        try withDatabase(settle: true) { (db) throws(CkptError) in
+            guard let b = try BackupRow.load(db, project: projectNo, id: id) else { throw .backupNotFound(id) }
+            return b.reply(projectId: project)
+        }
+    }
+
+    func updateBackup(_ r: BackupUpdateRequest) throws(CkptError) -> Reply {
+        try withWrite { (db) throws(CkptError) in
+            guard var b = try BackupRow.load(db, project: projectNo, id: r.backupId) else {
+                throw .backupNotFound(r.backupId)
+            }
+            b.name = r.name
+            b.updatedUs = max(nowMicros, b.createdUs)
+            try b.save(db)
+            return b.reply(projectId: project)
+        }
+    }
+
+    /// Starts a delete: the backup is `deleting` until its simulated time
+    /// has passed, then gone (a failed backup, which holds nothing, goes at
+    /// once).  A backup being made is refused (6203), one being restored
+    /// too (6216); deleting one that is being deleted changes nothing.
+    func deleteBackup(id: String) throws(CkptError) -> Reply {
+        try withWrite { (db) throws(CkptError) in
+            guard var b = try BackupRow.load(db, project: projectNo, id: id) else { throw .backupNotFound(id) }
+            switch b.status {
+            case .protecting, .waitingProtect: throw .backupInProgress("the backup \(id) is being made")
+            case .restoring, .waitingRestore: throw .backupInUse(id)
+            case .deleting, .waitingDelete: return Reply([:])
+            case .available, .error: break
+            }
+            let now = Clock.nowMs()
+            let duration = b.status == .error ? 0 : config.backupMsPerGB &* max(b.sizeGB, 1)
+            var log = try task(db, about: b, type: .delete, nowMs: now, endsMs: now &+ duration)
+            try log.insert(db)
+            b.job = log.rowid
+            if duration == 0 {
+                try Lifecycle.remove(db, b, counted: b.usesCapacity, atMs: now, project: project)
+            } else {
+                try Lifecycle.setBackupStatus(db, &b, .deleting, atMs: now, project: project)
+                b.readyAt = now &+ duration
+                try b.save(db)
+                try Lifecycle.refreshCheckpoint(db, b.checkpoint, project: project)
+            }
+            return Reply([:])
+        }
+    }
+
+    /// Starts a restore: the backup is `restoring`, then `available` again;
+    /// answers the `job_id` of its restore task.
+    func restoreBackup(_ r: BackupRestoreRequest) throws(CkptError) -> Reply {
+        try withWrite { (db) throws(CkptError) in
+            guard var b = try BackupRow.load(db, project: projectNo, id: r.backupId) else {
+                throw .backupNotFound(r.backupId)
+            }
+            // The target the backup's type needs (SPEC 6.8: mappings are optional).
+            if b.resourceType == .volume {
+                if r.volumeId == nil && r.resourceId == nil {
+                    throw .parameter(.cbr, "restore.volume_id: is required to restore a volume backup")
+                }
+            } else if r.serverId == nil && r.resourceId == nil {
+                throw .parameter(.cbr, "restore.server_id: is required to restore a \(b.resourceType.rawValue) backup")
+            }
+            guard b.status == .available else { throw .restoreStatus(b.id, b.status.rawValue) }
+            if !b.vault.isEmpty, let vault = try VaultRow.load(db, project: project, id: b.vault),
+               vault.status != .available
+            {
+                throw .restoreVaultStatus(b.vault, vault.status.rawValue)
+            }
+            let now = Clock.nowMs()
+            let duration = config.backupMsPerGB &* max(b.sizeGB, 1)
+            var log = try task(db, about: b, type: .restore, nowMs: now, endsMs: now &+ duration)
+            log.target = r.target
+            try log.insert(db)
+            b.job = log.rowid
+            try Lifecycle.setBackupStatus(db, &b, .restoring, atMs: now, project: project)
+            b.readyAt = now &+ duration
+            try b.save(db)
+            if duration == 0 {
+                try Lifecycle.settle(db, backup: &b, project: project)
+            } else {
+                try Lifecycle.refreshCheckpoint(db, b.checkpoint, project: project)
+            }
+            return Reply(["job_id": .string(log.id)])
+        }
+    }
+
+    /// A new running task about a backup, named after its vault as it is now.
+    private func task(_ db: Database, about b: BackupRow, type: OperationType, nowMs: Int64,
+                      endsMs: Int64) throws(CkptError) -> OperationLogRow
+    {
+        var stamps = try Stamps(db, table: "operation_logs", now: nowMicros)
+        let vaultName = b.vault.isEmpty ? "" : (try VaultRow.load(db, project: project, id: b.vault))
+            .flatMap { try? $0.resources().0 } ?? ""
+        let policyId = try OperationLogRow.load(db, rowid: b.job)?.policyId ?? ""
+        return OperationLogRow.about(b, type: type, id: UUIDGenerator.makeTimeOrdered(), createdUs: stamps.take(), nowMs: nowMs,
+                                     endsMs: endsMs, vaultName: vaultName, policyId: policyId)
+    }
+}

@@ -1,0 +1,56 @@
+import CkptCore
+
+/// operation_log.list and .get (SPEC 6.1): the tasks of backups, deletes
+/// and restores.
+extension EmbeddedBackend {
+    static let operationLogSort = ["created_at": "rowid", "updated_at": "updated_us", "status": "status", "id": "id"]
+
+    func listOperationLogs(_ r: ListRequest) throws(CkptError) -> Reply {
+        var q = ListQuery(table: "operation_logs", sortExpressions: Self.operationLogSort)
+        let driver = ["vault_id"].first { r.string($0) != nil }
+        for (key, column) in [("resource_id", "resource"), ("vault_id", "vault")] {
+            guard let id = r.string(key) else { continue }
+            q.require("\(key == driver ? "" : "+")\(column) = ?", .blob(UUIDText.bytes(id) ?? []))
+        }
+        // With no other filter the table is read in rowid order: a store holds
+        // one project or a few, and an index of projects would cost every create.
+        q.require("+project = ?", .int(projectNo))
+        if let type = r.string("operation_type") { q.require("type = ?", .int(OperationType(rawValue: type)?.code ?? -1)) }
+        if let status = r.string("status") {
+            q.require("status = ?", .int(OperationLogStatus(rawValue: status)?.code ?? -1))
+        }
+        if let name = r.string("vault_name") { q.require("vault_name = ?", .text(name)) }
+        if let name = r.string("resource_name") { q.require("resource_name = ?", .text(name)) }
+        if let provider = r.string("provider_id") { q.require("provider = ?", .int([ProviderKind.server, .disk, .csbs].first { $0.id == provider }?.rawValue ?? -1)) }
+        if let from = r.micros("start_time") { q.require("created_us >= ?", .int(from)) }
+        if let to = r.micros("end_time") { q.require("created_us <= ?", .int(to)) }
+        let projectNo = self.projectNo
+        return try withDatabase(settle: true) { (db) throws(CkptError) in
+            let now = Clock.nowMs()
+            var w = JSONWriter(capacity: 256 &+ Int(min(r.limit, 100)) &* 1000)
+            w.beginObject()
+            w.key("operation_logs")
+            w.beginArray()
+            let total = try q.run(db, columns: OperationLogRow.columns, request: r, markerLookup: { m in
+                UUIDText.bytes(m).map { ("id = ? AND project = ?", [.blob($0), .int(projectNo)]) }
+            }) { (s) throws(CkptError) in
+                OperationLogRow.read(s).write(&w, projectId: project, nowMs: now)
+            }
+            w.endArray()
+            w.member("count", total)
+            w.member("offset", r.offset)
+            w.member("limit", r.limit)
+            w.endObject()
+            return Reply(text: w.text)
+        }
+    }
+
+    func getOperationLog(id: String) throws(CkptError) -> Reply {
+        try withDatabase(settle: true) { (db) throws(CkptError) in
+            guard let log = try OperationLogRow.load(db, project: projectNo, id: id) else {
+                throw .operationLogNotFound(id)
+            }
+            return log.reply(projectId: project, nowMs: Clock.nowMs())
+        }
+    }
+}

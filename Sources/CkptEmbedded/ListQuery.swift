@@ -1,0 +1,101 @@
+import CkptCore
+
+/// One page of a list, as SPEC 6.2 has it: the filters' conditions, the
+/// total `count`, the sort with `id` breaking ties, the page after a
+/// `marker`, then `offset` and `limit`.
+///
+/// The table's rowid is its `created_at` order (`Stamps`), so sorting on
+/// `created_at` is sorting on rowid, and a page of one vault's newest
+/// backups walks the end of the vault's index without sorting.
+struct ListQuery {
+    let table: String
+    /// The sort keys the request may use, as SQL expressions.
+    let sortExpressions: [String: String]
+    private(set) var conditions: [String] = []
+    private(set) var values: [SQLValue] = []
+
+    init(table: String, sortExpressions: [String: String]) {
+        self.table = table
+        self.sortExpressions = sortExpressions
+    }
+
+    /// Adds `sql` (with `?` for each value) to the conditions, ANDed.
+    mutating func require(_ sql: String, _ bound: SQLValue...) {
+        conditions.append(sql)
+        values.append(contentsOf: bound)
+    }
+
+    /// `column IN (?, ...)` over `items`.
+    mutating func require(_ column: String, in items: [SQLValue]) {
+        conditions.append("\(column) IN (\(Array(repeating: "?", count: items.count).joined(separator: ", ")))")
+        values.append(contentsOf: items)
+    }
+
+    private var whereClause: String { conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ") }
+
+    /// The sort as SQL: each key in its direction, then `id` in the last
+    /// key's direction unless a key is unique already (rowid or id).
+    private func order(_ sort: [SortKey]) -> [(expression: String, ascending: Bool)] {
+        var out: [(String, Bool)] = []
+        for key in sort {
+            guard let e = sortExpressions[key.key] else { continue }
+            out.append((e, key.ascending))
+            if e == "rowid" || e == "id" { return out }
+        }
+        out.append(("id", sort.last?.ascending ?? false))
+        return out
+    }
+
+    /// Runs the count and the page; `render` is called on each row of
+    /// `columns`, in order.
+    /// - Parameter markerCondition: how to find the marker's row (`id = ?`
+    ///   and the project), when the request has a marker.
+    /// - Parameter knownCount: the total when the caller knows it without
+    ///   counting (`BackupCounts`).
+    func run(_ db: Database, columns: String, request: ListRequest, knownCount: Int64? = nil,
+             markerLookup: (String) -> (String, [SQLValue])?,
+             render: (Statement) throws(CkptError) -> Void) throws(CkptError) -> Int64
+    {
+        let total: Int64
+        if let knownCount {
+            total = knownCount
+        } else {
+            let count = try db.listStatement("SELECT COUNT(*) FROM \(table)\(whereClause)")
+            count.bind(values)
+            total = try count.step() ? count.int(0) : 0
+        }
+
+        let sort = order(request.sort)
+        var pageConditions = conditions
+        var pageValues = values
+        if let marker = request.marker {
+            guard let (condition, bound) = markerLookup(marker) else {
+                throw .parameter(.cbr, "marker: \(marker) is not an id this list can start after")
+            }
+            let m = try db.listStatement(
+                "SELECT \(sort.map(\.expression).joined(separator: ", ")) FROM \(table) WHERE \(condition)")
+            m.bind(bound)
+            guard try m.step() else {
+                throw .parameter(.cbr, "marker: no item with id \(marker) (the previous page's last item is gone)")
+            }
+            let markerValues = (0..<sort.count).map { m.value(Int32($0)) }
+            // (k1 > v1) OR (k1 = v1 AND k2 > v2) OR ..., each > a < for a descending key.
+            var alternatives: [String] = []
+            for i in sort.indices {
+                var parts = (0..<i).map { "\(sort[$0].expression) = ?" }
+                parts.append("\(sort[i].expression) \(sort[i].ascending ? ">" : "<") ?")
+                alternatives.append("(" + parts.joined(separator: " AND ") + ")")
+                pageValues.append(contentsOf: markerValues[0...i])
+            }
+            pageConditions.append("(" + alternatives.joined(separator: " OR ") + ")")
+        }
+        let orderBy = sort.map { "\($0.expression) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", ")
+        let page = try db.listStatement("""
+            SELECT \(columns) FROM \(table)\(pageConditions.isEmpty ? "" : " WHERE " + pageConditions.joined(separator: " AND ")) \
+            ORDER BY \(orderBy) LIMIT ? OFFSET ?
+            """)
+        page.bind(pageValues + [.int(request.limit), .int(request.offset)])
+        while try page.step() { try render(page) }
+        return total
+    }
+}

@@ -1,0 +1,22 @@
+import CkptCore
+
+/// The `created_us` of new backups and tasks: the wall clock (plus the
+/// handle's simulated offset), but always after the newest row of the
+/// table, so that a table's rowid order is its `created_at` order and two
+/// rows never share a `created_at` (one microsecond apart at worst).  Call
+/// inside the write that inserts the rows.
+struct Stamps {
+    private var next: Int64
+
+    init(_ db: Database, table: String, now: Int64) throws(CkptError) {
+        let s = try db.statement("SELECT created_us FROM \(table) ORDER BY rowid DESC LIMIT 1")
+        let last = try s.step() ? s.int(0) : Int64.min
+        next = max(now, last == .min ? now : last &+ 1)
+    }
+
+    /// The next stamp; each is one microsecond after the one before at least.
+    mutating func take() -> Int64 {
+        defer { next &+= 1 }
+        return next
+    }
+}
