@@ -7,8 +7,10 @@
  * create: parse the request text with jansson, build the response document
  *         (the same members libckpt answers), insert one row
  *         (id, project_id, vault_id, status, doc) into a WAL SQLite database
- *         with the same synchronous setting, one transaction per create, and
- *         hand back the response text;
+ *         with the same synchronous setting, and since libckpt 1.1 the
+ *         checkpoint's backup and its backup task too (one row each, keyed
+ *         by id, holding its document: what a create of 1.1 leaves in the
+ *         store), one transaction per create, and hand back the response text;
  * get:    select the row by primary key, parse the document, dump it.
  *
  * No validation, no vault lookup, no capacity or lock bookkeeping: those are
@@ -25,7 +27,7 @@ static const char *PROJECT = "00000000000000000000000000000000";
 static const char *RESOURCE_ID = "94eba8b2-acc9-4d82-badc-127144cc5526";
 
 static sqlite3 *db;
-static sqlite3_stmt *ins, *sel;
+static sqlite3_stmt *ins, *sel, *ins_backup, *ins_task;
 static uint64_t uuid_state;
 
 static void check(int rc, const char *what) {
@@ -67,14 +69,47 @@ static char *floor_create(const char *request_text, char id_out[37]) {
         "bench-vault", "project_id", PROJECT, "id", id, "extra_info", "retention_duration", -1, "name",
         name ? name : "", "description", "");
     char *text = json_dumps(doc, JSON_COMPACT);
+    check(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), "begin");
+    /* The checkpoint's one backup and its task, as documents (SPEC 6.3). */
+    char bid[37], tid[37], bdoc[1400], tdoc[1400];
+    make_uuid(bid);
+    make_uuid(tid);
+    snprintf(bdoc, sizeof bdoc,
+             "{\"id\":\"%s\",\"name\":\"%s\",\"description\":\"\",\"checkpoint_id\":\"%s\",\"vault_id\":\"%s\","
+             "\"project_id\":\"%s\",\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\",\"resource_id\":\"%s\","
+             "\"resource_name\":\"bench-server\",\"resource_type\":\"OS::Nova::Server\",\"resource_size\":0,"
+             "\"resource_az\":\"\",\"image_type\":\"backup\",\"status\":\"available\",\"created_at\":\"%s\","
+             "\"updated_at\":\"%s\",\"protected_at\":\"%s\",\"expired_at\":null,\"parent_id\":null,\"incremental\":true,"
+             "\"children\":[],\"extend_info\":{\"auto_trigger\":false,\"bootable\":true,\"supported_restore_mode\":\"backup\","
+             "\"contain_system_disk\":true,\"encrypted\":false,\"system_disk\":false,\"snapshot_id\":\"\"},"
+             "\"enterprise_project_id\":\"0\",\"replication_records\":[]}",
+             bid, name ? name : "", id, vault_id, PROJECT, RESOURCE_ID, ts, ts, ts);
+    snprintf(tdoc, sizeof tdoc,
+             "{\"id\":\"%s\",\"project_id\":\"%s\",\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\","
+             "\"checkpoint_id\":\"%s\",\"policy_id\":\"\",\"vault_id\":\"%s\",\"vault_name\":\"bench-vault\","
+             "\"operation_type\":\"backup\",\"status\":\"success\",\"created_at\":\"%s\",\"started_at\":\"%s\","
+             "\"updated_at\":\"%s\",\"ended_at\":\"%s\",\"error_info\":{\"code\":\"\",\"message\":\"\"},"
+             "\"extra_info\":{\"common\":{\"progress\":100,\"request_id\":\"req-%s\",\"task_id\":\"%s\"},"
+             "\"resource\":{\"id\":\"%s\",\"name\":\"bench-server\",\"type\":\"OS::Nova::Server\"},"
+             "\"backup\":{\"backup_id\":\"%s\",\"backup_name\":\"%s\",\"incremental\":\"true\"}}}",
+             tid, PROJECT, id, vault_id, ts, ts, ts, ts, tid, tid, RESOURCE_ID, bid, name ? name : "");
+    sqlite3_bind_text(ins_backup, 1, bid, 36, SQLITE_STATIC);
+    sqlite3_bind_text(ins_backup, 2, bdoc, -1, SQLITE_STATIC);
+    check(sqlite3_step(ins_backup), "insert backup");
+    sqlite3_reset(ins_backup);
+    sqlite3_bind_text(ins_task, 1, tid, 36, SQLITE_STATIC);
+    sqlite3_bind_text(ins_task, 2, tdoc, -1, SQLITE_STATIC);
+    check(sqlite3_step(ins_task), "insert task");
+    sqlite3_reset(ins_task);
     sqlite3_reset(ins);
     sqlite3_bind_text(ins, 1, id, 36, SQLITE_STATIC);
     sqlite3_bind_text(ins, 2, PROJECT, -1, SQLITE_STATIC);
     sqlite3_bind_text(ins, 3, vault_id, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(ins, 4, "available", -1, SQLITE_STATIC);
     sqlite3_bind_text(ins, 5, text, -1, SQLITE_STATIC);
-    check(sqlite3_step(ins), "insert"); /* autocommit: one transaction per create */
+    check(sqlite3_step(ins), "insert");
     sqlite3_reset(ins);
+    check(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), "commit"); /* one transaction per create */
     json_decref(doc);
     json_decref(req);
     memcpy(id_out, id, 37);
@@ -107,8 +142,15 @@ int main(int argc, char **argv) {
                        "CREATE TABLE IF NOT EXISTS checkpoints(id TEXT PRIMARY KEY, project_id TEXT NOT NULL, "
                        "vault_id TEXT NOT NULL, status TEXT NOT NULL, doc TEXT NOT NULL) WITHOUT ROWID",
                        NULL, NULL, NULL), "create table");
+    check(sqlite3_exec(db,
+                       /* Appended in rowid order, with no index: the least a store can do to keep them. */
+                       "CREATE TABLE IF NOT EXISTS backups(id TEXT NOT NULL, doc TEXT NOT NULL);"
+                       "CREATE TABLE IF NOT EXISTS tasks(id TEXT NOT NULL, doc TEXT NOT NULL)",
+                       NULL, NULL, NULL), "create tables");
     check(sqlite3_prepare_v2(db, "INSERT INTO checkpoints(id, project_id, vault_id, status, doc) VALUES(?,?,?,?,?)",
                              -1, &ins, NULL), "prepare insert");
+    check(sqlite3_prepare_v2(db, "INSERT INTO backups(id, doc) VALUES(?,?)", -1, &ins_backup, NULL), "prepare backup");
+    check(sqlite3_prepare_v2(db, "INSERT INTO tasks(id, doc) VALUES(?,?)", -1, &ins_task, NULL), "prepare task");
     check(sqlite3_prepare_v2(db, "SELECT doc FROM checkpoints WHERE id = ?", -1, &sel, NULL), "prepare select");
 
     char vault_id[37];

@@ -2,7 +2,8 @@ import CkptCore
 
 /// A backup as stored: one resource's data in one checkpoint (SPEC 6.4).
 struct BackupRow {
-    var rowid: Int64 = 0
+    /// Made from `createdUs` (`UUIDGenerator.makeTimeOrdered(micros:)`): the
+    /// table's key order is its `created_at` order.
     var id: String
     var project: Int64
     var checkpoint: String
@@ -25,23 +26,30 @@ struct BackupRow {
     var protectedUs: Int64?
     /// When the current phase ends (Unix ms); -1 holds it.
     var readyAt: Int64
-    /// The rowid of its latest task (0: none).
-    var job: Int64 = 0
+    /// The id of its latest task ("" for none).
+    var job: String = ""
 
     static let columns = """
-        rowid, id, project, checkpoint, vault, resource, resource_name, resource_type, provider, name, description, \
+        id, project, checkpoint, vault, resource, resource_name, resource_type, provider, name, description, \
         status, size_gb, incremental, auto_trigger, fails, created_us, updated_us, protected_us, ready_at, job
         """
 
-    static func read(_ s: Statement, from c: Int32 = 0) -> BackupRow {
-        BackupRow(rowid: s.int(c), id: s.uuid(c + 1), project: s.int(c + 2), checkpoint: s.uuid(c + 3),
-                  vault: s.uuid(c + 4), resourceId: s.uuid(c + 5), resourceName: s.text(c + 6),
-                  resourceType: ResourceType.allCases[safe: s.int(c + 7)] ?? .server,
-                  provider: ProviderKind(rawValue: s.int(c + 8)) ?? .server, name: s.text(c + 9),
-                  description: s.text(c + 10), status: BackupStatus(code: s.int(c + 11)) ?? .error,
-                  sizeGB: s.int(c + 12), incremental: s.int(c + 13) != 0, autoTrigger: s.int(c + 14) != 0,
-                  fails: s.int(c + 15) != 0, createdUs: s.int(c + 16), updatedUs: s.int(c + 17),
-                  protectedUs: s.optionalInt(c + 18), readyAt: s.int(c + 19), job: s.int(c + 20))
+    static func read(_ s: Statement) -> BackupRow {
+        BackupRow(id: s.uuid(0), project: s.int(1), checkpoint: s.uuid(2), vault: s.uuid(3), resourceId: s.uuid(4),
+                  resourceName: s.text(5), resourceType: ResourceType.allCases[safe: s.int(6)] ?? .server,
+                  provider: ProviderKind(rawValue: s.int(7)) ?? .server, name: s.text(8), description: s.text(9),
+                  status: BackupStatus(code: s.int(10)) ?? .error, sizeGB: s.int(11), incremental: s.int(12) != 0,
+                  autoTrigger: s.int(13) != 0, fails: s.int(14) != 0, createdUs: s.int(15), updatedUs: s.int(16),
+                  protectedUs: s.optionalInt(17), readyAt: s.int(18), job: s.uuid(19))
+    }
+
+    /// The number of columns `columns` reads.
+    static let columnCount: Int32 = 20
+
+    /// The range of ids of backups created from `fromMicros` to `toMicros`.
+    static func idRange(fromMicros: Int64, toMicros: Int64) -> ([UInt8], [UInt8]) {
+        (UUIDGenerator.timePrefix(micros: fromMicros) + [UInt8](repeating: 0, count: 8),
+         UUIDGenerator.timePrefix(micros: toMicros) + [UInt8](repeating: 0xff, count: 8))
     }
 
     /// One backup of `project`.
@@ -52,17 +60,22 @@ struct BackupRow {
         return try s.step() ? read(s) : nil
     }
 
-    /// Every backup of a checkpoint.
+    /// Every backup of a checkpoint, oldest first: the range of ids its
+    /// `backups_from` and `backups_count` give.
     static func ofCheckpoint(_ db: Database, _ checkpoint: String) throws(CkptError) -> [BackupRow] {
-        let s = try db.statement("SELECT \(columns) FROM backups WHERE checkpoint = ? ORDER BY rowid")
-        s.bind(1, blob: UUIDText.bytes(checkpoint) ?? [])
+        let r = try db.statement("SELECT backups_from, backups_count FROM checkpoints WHERE id = ?")
+        r.bind(1, checkpoint)
+        guard try r.step() else { return [] }
+        let (low, high) = idRange(fromMicros: r.int(0), toMicros: r.int(0) &+ max(r.int(1) &- 1, 0))
+        r.reset()
+        let s = try db.statement("SELECT \(columns) FROM backups WHERE id BETWEEN ? AND ? AND checkpoint = ? ORDER BY id")
+        s.bind(1, blob: low); s.bind(2, blob: high); s.bind(3, blob: UUIDText.bytes(checkpoint) ?? [])
         var out: [BackupRow] = []
         while try s.step() { out.append(read(s)) }
         return out
     }
 
-    /// Inserts the row; sets `rowid`.
-    mutating func insert(_ db: Database) throws(CkptError) {
+    func insert(_ db: Database) throws(CkptError) {
         let s = try db.statement("""
             INSERT INTO backups(id, project, checkpoint, vault, resource, resource_name, resource_type, provider, name,
               description, status, size_gb, incremental, auto_trigger, fails, created_us, updated_us, protected_us,
@@ -74,9 +87,8 @@ struct BackupRow {
         s.bind(6, resourceName); s.bind(7, resourceType.code); s.bind(8, provider.rawValue); s.bind(9, name)
         s.bind(10, description); s.bind(11, status.code); s.bind(12, sizeGB); s.bind(13, incremental ? 1 : 0)
         s.bind(14, autoTrigger ? 1 : 0); s.bind(15, fails ? 1 : 0); s.bind(16, createdUs); s.bind(17, updatedUs)
-        s.bind(18, protectedUs); s.bind(19, readyAt); s.bind(20, job)
+        s.bind(18, protectedUs); s.bind(19, readyAt); s.bind(20, blob: UUIDText.bytes(job) ?? [])
         try s.run()
-        rowid = db.lastInsertRowid
         try BackupCounts.add(db, 1, vault: vault, project: project)
     }
 
@@ -84,16 +96,16 @@ struct BackupRow {
     func save(_ db: Database) throws(CkptError) {
         let s = try db.statement("""
             UPDATE backups SET name = ?, status = ?, updated_us = ?, protected_us = ?, ready_at = ?, job = ?
-            WHERE rowid = ?
+            WHERE id = ?
             """)
         s.bind(1, name); s.bind(2, status.code); s.bind(3, updatedUs); s.bind(4, protectedUs); s.bind(5, readyAt)
-        s.bind(6, job); s.bind(7, rowid)
+        s.bind(6, blob: UUIDText.bytes(job) ?? []); s.bind(7, blob: UUIDText.bytes(id) ?? [])
         try s.run()
     }
 
     func remove(_ db: Database) throws(CkptError) {
-        let s = try db.statement("DELETE FROM backups WHERE rowid = ?")
-        s.bind(1, rowid)
+        let s = try db.statement("DELETE FROM backups WHERE id = ?")
+        s.bind(1, blob: UUIDText.bytes(id) ?? [])
         try s.run()
         try BackupCounts.add(db, -1, vault: vault, project: project)
     }

@@ -3,40 +3,58 @@ import CkptCore
 /// backup.list, .get, .update, .delete and .restore (SPEC 6.1, 6.4).
 extension EmbeddedBackend {
     static let backupSort = [
-        "created_at": "rowid", "updated_at": "updated_us", "name": "name", "status": "status", "id": "id",
+        "created_at": "id", "updated_at": "updated_us", "name": "name", "status": "status", "id": "id",
         "protected_at": "IFNULL(protected_us, -1)",
     ]
 
     func listBackups(_ r: ListRequest) throws(CkptError) -> Reply {
-        var q = ListQuery(table: "backups", sortExpressions: Self.backupSort)
-        // One filter drives the index (the most selective one given); the
-        // others, the project included, are checked on its rows (a leading
-        // `+` keeps SQLite from using their indexes instead).
-        // (A resource's backups are read through its vault's, or the
-        // project's: an index of them would cost every create a page.)
-        let driver = ["checkpoint_id", "vault_id"].first { r.string($0) != nil }
-        for (key, column) in [("checkpoint_id", "checkpoint"), ("resource_id", "resource"), ("vault_id", "vault")] {
-            guard let id = r.string(key) else { continue }
-            q.require("\(key == driver ? "" : "+")\(column) = ?", .blob(UUIDText.bytes(id) ?? []))
-        }
-        // With no other filter the table is read in rowid order: a store holds
-        // one project or a few, and an index of projects would cost every create.
-        q.require("+project = ?", .int(projectNo))
-        if let name = r.string("resource_name") { q.require("resource_name = ?", .text(name)) }
-        if let type = r.string("resource_type") {
-            q.require("resource_type = ?", .int(ResourceType(rawValue: type)?.code ?? -1))
-        }
-        if let name = r.string("name") { q.require("name = ?", .text(name)) }
-        if let statuses = r.strings("status") {
-            q.require("status", in: statuses.map { .int(BackupStatus(rawValue: $0)?.code ?? -1) })
-        }
-        // Every backup here is a backup, none a replica.
-        if r.string("image_type") == "replication" { q.require("0") }
-        if let from = r.micros("start_time") { q.require("created_us >= ?", .int(from)) }
-        if let to = r.micros("end_time") { q.require("created_us <= ?", .int(to)) }
-        if let incremental = r.bool("incremental") { q.require("incremental = ?", .int(incremental ? 1 : 0)) }
         let projectNo = self.projectNo
         return try withDatabase(settle: true) { (db) throws(CkptError) in
+            var q = ListQuery(table: "backups", sortExpressions: Self.backupSort)
+            // The key is in created_at order (ids are made from created_us):
+            // a checkpoint's backups and a time window are ranges of it.  A
+            // vault's backups have their index; a resource's are read through
+            // its vault's, or the project's (an index of them, or of projects,
+            // would cost every create a page).  A leading `+` keeps SQLite
+            // from using the vault index when a range of the key is narrower.
+            var from = r.micros("start_time") ?? 0
+            var to = r.micros("end_time") ?? Int64.max / 2
+            var narrowed = r.micros("start_time") != nil || r.micros("end_time") != nil
+            if let checkpoint = r.string("checkpoint_id") {
+                narrowed = true
+                let c = try db.statement("SELECT backups_from, backups_count FROM checkpoints WHERE id = ? AND project_id = ?")
+                c.bind(1, checkpoint); c.bind(2, project)
+                if try c.step() {
+                    from = max(from, c.int(0))
+                    to = min(to, c.int(0) &+ max(c.int(1) &- 1, 0))
+                } else {
+                    q.require("0")
+                }
+                c.reset()
+                q.require("checkpoint = ?", .blob(UUIDText.bytes(checkpoint) ?? []))
+            }
+            if narrowed {
+                let (low, high) = BackupRow.idRange(fromMicros: from, toMicros: to)
+                q.require("id BETWEEN ? AND ?", .blob(low), .blob(high))
+            }
+            for (key, column) in [("resource_id", "resource"), ("vault_id", "vault")] {
+                guard let id = r.string(key) else { continue }
+                let indexed = key == "vault_id" && r.string("checkpoint_id") == nil
+                q.require("\(indexed ? "" : "+")\(column) = ?", .blob(UUIDText.bytes(id) ?? []))
+            }
+            q.require("+project = ?", .int(projectNo))
+            if let name = r.string("resource_name") { q.require("resource_name = ?", .text(name)) }
+            if let type = r.string("resource_type") {
+                q.require("resource_type = ?", .int(ResourceType(rawValue: type)?.code ?? -1))
+            }
+            if let name = r.string("name") { q.require("name = ?", .text(name)) }
+            if let statuses = r.strings("status") {
+                q.require("status", in: statuses.map { .int(BackupStatus(rawValue: $0)?.code ?? -1) })
+            }
+            // Every backup here is a backup, none a replica.
+            if r.string("image_type") == "replication" { q.require("0") }
+            if let incremental = r.bool("incremental") { q.require("incremental = ?", .int(incremental ? 1 : 0)) }
+
             var w = JSONWriter(capacity: 256 &+ Int(min(r.limit, 100)) &* 900)
             w.beginObject()
             w.key("backups")
@@ -98,9 +116,9 @@ extension EmbeddedBackend {
             }
             let now = Clock.nowMs()
             let duration = b.status == .error ? 0 : config.backupMsPerGB &* max(b.sizeGB, 1)
-            var log = try task(db, about: b, type: .delete, nowMs: now, endsMs: now &+ duration)
+            let log = try task(db, about: b, type: .delete, nowMs: now, endsMs: now &+ duration)
             try log.insert(db)
-            b.job = log.rowid
+            b.job = log.id
             if duration == 0 {
                 try Lifecycle.remove(db, b, counted: b.usesCapacity, atMs: now, project: project)
             } else {
@@ -139,7 +157,7 @@ extension EmbeddedBackend {
             var log = try task(db, about: b, type: .restore, nowMs: now, endsMs: now &+ duration)
             log.target = r.target
             try log.insert(db)
-            b.job = log.rowid
+            b.job = log.id
             try Lifecycle.setBackupStatus(db, &b, .restoring, atMs: now, project: project)
             b.readyAt = now &+ duration
             try b.save(db)
@@ -159,8 +177,8 @@ extension EmbeddedBackend {
         var stamps = try Stamps(db, table: "operation_logs", now: nowMicros)
         let vaultName = b.vault.isEmpty ? "" : (try VaultRow.load(db, project: project, id: b.vault))
             .flatMap { try? $0.resources().0 } ?? ""
-        let policyId = try OperationLogRow.load(db, rowid: b.job)?.policyId ?? ""
-        return OperationLogRow.about(b, type: type, id: UUIDGenerator.makeTimeOrdered(), createdUs: stamps.take(), nowMs: nowMs,
+        let policyId = try OperationLogRow.load(db, id: b.job)?.policyId ?? ""
+        return OperationLogRow.about(b, type: type, createdUs: stamps.take(), nowMs: nowMs,
                                      endsMs: endsMs, vaultName: vaultName, policyId: policyId)
     }
 }

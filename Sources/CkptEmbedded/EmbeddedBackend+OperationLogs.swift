@@ -3,7 +3,7 @@ import CkptCore
 /// operation_log.list and .get (SPEC 6.1): the tasks of backups, deletes
 /// and restores.
 extension EmbeddedBackend {
-    static let operationLogSort = ["created_at": "rowid", "updated_at": "updated_us", "status": "status", "id": "id"]
+    static let operationLogSort = ["created_at": "id", "updated_at": "updated_us", "status": "status", "id": "id"]
 
     func listOperationLogs(_ r: ListRequest) throws(CkptError) -> Reply {
         var q = ListQuery(table: "operation_logs", sortExpressions: Self.operationLogSort)
@@ -12,7 +12,7 @@ extension EmbeddedBackend {
             guard let id = r.string(key) else { continue }
             q.require("\(key == driver ? "" : "+")\(column) = ?", .blob(UUIDText.bytes(id) ?? []))
         }
-        // With no other filter the table is read in rowid order: a store holds
+        // With no other filter the table is read in key order: a store holds
         // one project or a few, and an index of projects would cost every create.
         q.require("+project = ?", .int(projectNo))
         if let type = r.string("operation_type") { q.require("type = ?", .int(OperationType(rawValue: type)?.code ?? -1)) }
@@ -22,8 +22,12 @@ extension EmbeddedBackend {
         if let name = r.string("vault_name") { q.require("vault_name = ?", .text(name)) }
         if let name = r.string("resource_name") { q.require("resource_name = ?", .text(name)) }
         if let provider = r.string("provider_id") { q.require("provider = ?", .int([ProviderKind.server, .disk, .csbs].first { $0.id == provider }?.rawValue ?? -1)) }
-        if let from = r.micros("start_time") { q.require("created_us >= ?", .int(from)) }
-        if let to = r.micros("end_time") { q.require("created_us <= ?", .int(to)) }
+        // A time window is a range of the key (ids are made from created_us).
+        if r.micros("start_time") != nil || r.micros("end_time") != nil {
+            let (low, high) = BackupRow.idRange(fromMicros: r.micros("start_time") ?? 0,
+                                                toMicros: r.micros("end_time") ?? Int64.max / 2)
+            q.require("id BETWEEN ? AND ?", .blob(low), .blob(high))
+        }
         let projectNo = self.projectNo
         return try withDatabase(settle: true) { (db) throws(CkptError) in
             let now = Clock.nowMs()

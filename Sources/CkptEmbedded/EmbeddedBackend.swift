@@ -306,6 +306,8 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
         let done = duration == 0
         let readyAt = now &+ duration
         var logStamps = try Stamps(db, table: "operation_logs", now: firstStamp)
+        // The backups' created_us run on from firstStamp, one apart: their
+        // ids are the range the checkpoint's backups_from and backups_count give.
         var rows: [BackupRow] = []
         var logs: [OperationLogRow] = []
         for (i, r) in resources.enumerated() {
@@ -313,26 +315,27 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
             let failing = config.failResources.contains(r.id)
             let status: BackupStatus = done ? (failing ? .error : .available) : .protecting
             rows.append(BackupRow(
-                id: UUIDGenerator.makeTimeOrdered(), project: projectNo, checkpoint: id, vault: shared.vault, resourceId: r.id,
+                id: UUIDGenerator.makeTimeOrdered(micros: created), project: projectNo, checkpoint: id, vault: shared.vault, resourceId: r.id,
                 resourceName: r.name, resourceType: ResourceType(rawValue: r.type) ?? .server, provider: shared.provider,
                 name: shared.name, description: shared.description, status: status, sizeGB: r.sizeGB,
                 incremental: shared.incremental, autoTrigger: shared.autoTrigger, fails: failing, createdUs: created,
                 updatedUs: created, protectedUs: status == .available ? created : nil, readyAt: done ? 0 : readyAt))
-            var log = OperationLogRow.about(rows[i], type: .backup, id: UUIDGenerator.makeTimeOrdered(), createdUs: logStamps.take(),
-                                            nowMs: now, endsMs: readyAt, vaultName: shared.vaultName,
-                                            policyId: shared.policyId)
+            var log = OperationLogRow.about(rows[i], type: .backup, createdUs: logStamps.take(), nowMs: now,
+                                            endsMs: readyAt, vaultName: shared.vaultName, policyId: shared.policyId)
             if done { try Lifecycle.endBackupTask(&log, failed: failing, resource: r.id, atMicros: created) }
+            rows[i].job = log.id
             logs.append(log)
         }
         let status: CheckpointStatus = done ? (fails ? .error : .available) : .protecting
         let docText = try Documents.text(done ? CheckpointRow.render(doc, status: status, backups: rows) : doc)
         let s = try db.statement("""
-            INSERT INTO checkpoints(id, project_id, api, container_id, status, ready_at, fails, size_gb, doc)
-            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO checkpoints(id, project_id, api, container_id, status, ready_at, fails, size_gb, doc,
+                                    backups_from, backups_count)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         s.bind(1, id); s.bind(2, project); s.bind(3, api.rawValue); s.bind(4, container)
         s.bind(5, status.rawValue); s.bind(6, done ? CheckpointRow.nothingPending : readyAt); s.bind(7, fails ? 1 : 0)
-        s.bind(8, size); s.bind(9, docText)
+        s.bind(8, size); s.bind(9, docText); s.bind(10, firstStamp); s.bind(11, Int64(rows.count))
         try s.run()
         if !done { try ResourceLocks.take(db, project: project, checkpoint: id, resources.map(\.id)) }
         // A backup counts against its vault unless it failed.
@@ -341,7 +344,6 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
         }
         for i in rows.indices {
             try logs[i].insert(db)
-            rows[i].job = logs[i].rowid
             try rows[i].insert(db)
         }
     }

@@ -36,7 +36,7 @@ enum Lifecycle {
                 """)
             b.bind(1, now)
             var backups: [(BackupRow, String)] = []
-            while try b.step() { backups.append((BackupRow.read(b), b.text(21))) }
+            while try b.step() { backups.append((BackupRow.read(b), b.text(BackupRow.columnCount))) }
             for (row, project) in backups {
                 var row = row
                 try settle(db, backup: &row, project: project)
@@ -138,7 +138,7 @@ enum Lifecycle {
         try setBackupStatus(db, &b, outcome, atMs: atMs, project: project)
         b.readyAt = 0
         try b.save(db)
-        guard b.job > 0, var log = try OperationLogRow.load(db, rowid: b.job), !log.status.isFinal else { return }
+        guard var log = try OperationLogRow.load(db, id: b.job), !log.status.isFinal else { return }
         try endBackupTask(&log, failed: outcome != .available, resource: b.resourceId, atMicros: atMs &* 1000)
         try log.save(db)
     }
@@ -191,11 +191,11 @@ enum Lifecycle {
         try VaultRow.addUsage(db, project: project, id: b.vault, gb)
     }
 
-    /// Ends a running task (`rowid` 0 or a task that has ended already: nothing).
-    static func finishTask(_ db: Database, _ rowid: Int64, _ outcome: OperationLogStatus, atMs: Int64,
+    /// Ends a running task (none, or one that has ended already: nothing).
+    static func finishTask(_ db: Database, _ job: String, _ outcome: OperationLogStatus, atMs: Int64,
                            error: (code: String, message: String)? = nil) throws(CkptError)
     {
-        guard rowid > 0, var log = try OperationLogRow.load(db, rowid: rowid), !log.status.isFinal else { return }
+        guard var log = try OperationLogRow.load(db, id: job), !log.status.isFinal else { return }
         log.finish(outcome, atMicros: atMs &* 1000, error: error)
         try log.save(db)
     }

@@ -4,8 +4,8 @@ import CkptCore
 /// total `count`, the sort with `id` breaking ties, the page after a
 /// `marker`, then `offset` and `limit`.
 ///
-/// The table's rowid is its `created_at` order (`Stamps`), so sorting on
-/// `created_at` is sorting on rowid, and a page of one vault's newest
+/// The table's key (id) is in `created_at` order (`Stamps`), so sorting on
+/// `created_at` is sorting on the key, and a page of one vault's newest
 /// backups walks the end of the vault's index without sorting.
 struct ListQuery {
     let table: String

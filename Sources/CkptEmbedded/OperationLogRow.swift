@@ -3,7 +3,7 @@ import CkptCore
 /// A task as stored: an operation log (SPEC 6.3) of a backup, a delete, a
 /// restore, or (later) a vault delete.  It outlives its subject.
 struct OperationLogRow {
-    var rowid: Int64 = 0
+    /// Made from `createdUs`, as a backup's is.
     var id: String
     var project: Int64
     var type: OperationType
@@ -39,23 +39,24 @@ struct OperationLogRow {
     var errorMessage: String
 
     static let columns = """
-        rowid, id, project, type, status, provider, vault, vault_name, checkpoint, policy_id, resource, \
+        id, project, type, status, provider, vault, vault_name, checkpoint, policy_id, resource, \
         resource_name, resource_type, backup, backup_name, incremental, target, extra, request_id, created_us, \
         started_us, updated_us, ended_us, starts_ms, ends_ms, error_code, error_message
         """
 
     static func read(_ s: Statement) -> OperationLogRow {
         OperationLogRow(
-            rowid: s.int(0), id: s.uuid(1), project: s.int(2), type: OperationType(code: s.int(3)) ?? .backup,
-            status: OperationLogStatus(code: s.int(4)) ?? .failed, provider: ProviderKind(rawValue: s.int(5)) ?? .server,
-            vault: s.uuid(6), vaultName: s.text(7), checkpoint: s.uuid(8), policyId: s.text(9), resourceId: s.uuid(10),
-            resourceName: s.text(11), resourceType: ResourceType.allCases[safe: s.int(12)], backupId: s.uuid(13),
-            backupName: s.text(14), incremental: s.int(15) != 0, target: s.text(16), extra: s.text(17),
-            requestId: s.text(18), createdUs: s.int(19), startedUs: s.int(20), updatedUs: s.int(21),
-            endedUs: s.optionalInt(22), startsMs: s.int(23), endsMs: s.int(24), errorCode: s.text(25),
-            errorMessage: s.text(26))
+            id: s.uuid(0), project: s.int(1), type: OperationType(code: s.int(2)) ?? .backup,
+            status: OperationLogStatus(code: s.int(3)) ?? .failed, provider: ProviderKind(rawValue: s.int(4)) ?? .server,
+            vault: s.uuid(5), vaultName: s.text(6), checkpoint: s.uuid(7), policyId: s.text(8), resourceId: s.uuid(9),
+            resourceName: s.text(10), resourceType: ResourceType.allCases[safe: s.int(11)], backupId: s.uuid(12),
+            backupName: s.text(13), incremental: s.int(14) != 0, target: s.text(15), extra: s.text(16),
+            requestId: s.text(17), createdUs: s.int(18), startedUs: s.int(19), updatedUs: s.int(20),
+            endedUs: s.optionalInt(21), startsMs: s.int(22), endsMs: s.int(23), errorCode: s.text(24),
+            errorMessage: s.text(25))
     }
 
+    /// One task of `project`.
     static func load(_ db: Database, project: Int64, id: String) throws(CkptError) -> OperationLogRow? {
         guard let bytes = UUIDText.bytes(id) else { return nil }
         let s = try db.statement("SELECT \(columns) FROM operation_logs WHERE id = ? AND project = ?")
@@ -63,18 +64,20 @@ struct OperationLogRow {
         return try s.step() ? read(s) : nil
     }
 
-    static func load(_ db: Database, rowid: Int64) throws(CkptError) -> OperationLogRow? {
-        let s = try db.statement("SELECT \(columns) FROM operation_logs WHERE rowid = ?")
-        s.bind(1, rowid)
+    /// One task, of any project (a backup's `job`).
+    static func load(_ db: Database, id: String) throws(CkptError) -> OperationLogRow? {
+        guard let bytes = UUIDText.bytes(id) else { return nil }
+        let s = try db.statement("SELECT \(columns) FROM operation_logs WHERE id = ?")
+        s.bind(1, blob: bytes)
         return try s.step() ? read(s) : nil
     }
 
     /// A new running task about `backup`, from `now` until `endsMs`.
-    static func about(_ backup: BackupRow, type: OperationType, id: String, createdUs: Int64, nowMs: Int64,
+    static func about(_ backup: BackupRow, type: OperationType, createdUs: Int64, nowMs: Int64,
                       endsMs: Int64, vaultName: String, policyId: String) -> OperationLogRow
     {
         OperationLogRow(
-            id: id, project: backup.project, type: type, status: .running, provider: backup.provider,
+            id: UUIDGenerator.makeTimeOrdered(micros: createdUs), project: backup.project, type: type, status: .running, provider: backup.provider,
             vault: backup.vault, vaultName: vaultName, checkpoint: backup.checkpoint, policyId: policyId,
             resourceId: backup.resourceId, resourceName: backup.resourceName, resourceType: backup.resourceType,
             backupId: backup.id, backupName: backup.name, incremental: backup.incremental, target: "", extra: "",
@@ -82,7 +85,7 @@ struct OperationLogRow {
             updatedUs: createdUs, endedUs: nil, startsMs: nowMs, endsMs: endsMs, errorCode: "", errorMessage: "")
     }
 
-    mutating func insert(_ db: Database) throws(CkptError) {
+    func insert(_ db: Database) throws(CkptError) {
         let s = try db.statement("""
             INSERT INTO operation_logs(id, project, type, status, provider, vault, vault_name, checkpoint, policy_id,
               resource, resource_name, resource_type, backup, backup_name, incremental, target, extra, request_id,
@@ -98,17 +101,16 @@ struct OperationLogRow {
         s.bind(19, createdUs); s.bind(20, startedUs); s.bind(21, updatedUs); s.bind(22, endedUs); s.bind(23, startsMs)
         s.bind(24, endsMs); s.bind(25, errorCode); s.bind(26, errorMessage)
         try s.run()
-        rowid = db.lastInsertRowid
     }
 
     func save(_ db: Database) throws(CkptError) {
         let s = try db.statement("""
             UPDATE operation_logs SET status = ?, updated_us = ?, ended_us = ?, starts_ms = ?, ends_ms = ?,
               error_code = ?, error_message = ?, extra = ?
-            WHERE rowid = ?
+            WHERE id = ?
             """)
         s.bind(1, status.code); s.bind(2, updatedUs); s.bind(3, endedUs); s.bind(4, startsMs); s.bind(5, endsMs)
-        s.bind(6, errorCode); s.bind(7, errorMessage); s.bind(8, extra); s.bind(9, rowid)
+        s.bind(6, errorCode); s.bind(7, errorMessage); s.bind(8, extra); s.bind(9, blob: UUIDText.bytes(id) ?? [])
         try s.run()
     }
 

@@ -2,14 +2,15 @@ import CkptCore
 
 /// The `created_us` of new backups and tasks: the wall clock (plus the
 /// handle's simulated offset), but always after the newest row of the
-/// table, so that a table's rowid order is its `created_at` order and two
-/// rows never share a `created_at` (one microsecond apart at worst).  Call
+/// table, so that two rows never share a `created_at` (one microsecond apart
+/// at worst) and ids made from it (`UUIDGenerator.makeTimeOrdered(micros:)`)
+/// keep the table's key order its `created_at` order.  Call
 /// inside the write that inserts the rows.
 struct Stamps {
     private var next: Int64
 
     init(_ db: Database, table: String, now: Int64) throws(CkptError) {
-        let s = try db.statement("SELECT created_us FROM \(table) ORDER BY rowid DESC LIMIT 1")
+        let s = try db.statement("SELECT created_us FROM \(table) ORDER BY id DESC LIMIT 1")
         let last = try s.step() ? s.int(0) : Int64.min
         next = max(now, last == .min ? now : last &+ 1)
     }

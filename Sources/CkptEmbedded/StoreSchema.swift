@@ -72,40 +72,46 @@ enum StoreSchema {
         // deletes and restores (CheckpointRow.isDue): one that is done has none.
         "UPDATE checkpoints SET ready_at = \(CheckpointRow.nothingPending) WHERE status != 'protecting'",
         "CREATE TABLE IF NOT EXISTS projects(no INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE)",
-        // created_us, updated_us, protected_us: µs since the epoch.
-        // ready_at: when the current phase ends (Unix ms); -1 holds it.
-        // job: the rowid of the backup's latest operation log.
+        // A checkpoint's backups have consecutive created_us from
+        // backups_from: their ids (made from created_us) are one range of
+        // the backups table's key.
+        "ALTER TABLE checkpoints ADD COLUMN backups_from INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE checkpoints ADD COLUMN backups_count INTEGER NOT NULL DEFAULT 0",
+        // Keyed by id, which is made from created_us (UUIDGenerator
+        // .makeTimeOrdered(micros:)), so the key order is the created_at
+        // order: a row goes in at the end, and the table needs no index of
+        // ids beside it.  created_us, updated_us, protected_us: µs since
+        // the epoch; ready_at: when the current phase ends (Unix ms), -1
+        // holds it; job: the id of the backup's latest task.
         """
         CREATE TABLE IF NOT EXISTS backups(
-          id BLOB NOT NULL, project INTEGER NOT NULL, checkpoint BLOB NOT NULL, vault BLOB NOT NULL,
+          id BLOB PRIMARY KEY, project INTEGER NOT NULL, checkpoint BLOB NOT NULL, vault BLOB NOT NULL,
           resource BLOB NOT NULL, resource_name TEXT NOT NULL, resource_type INTEGER NOT NULL,
           provider INTEGER NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, status INTEGER NOT NULL,
           size_gb INTEGER NOT NULL, incremental INTEGER NOT NULL, auto_trigger INTEGER NOT NULL,
           fails INTEGER NOT NULL, created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL,
-          protected_us INTEGER, ready_at INTEGER NOT NULL, job INTEGER NOT NULL)
+          protected_us INTEGER, ready_at INTEGER NOT NULL, job BLOB NOT NULL) WITHOUT ROWID
         """,
-        "CREATE UNIQUE INDEX IF NOT EXISTS backups_by_id ON backups(id)",
-        "CREATE INDEX IF NOT EXISTS backups_by_checkpoint ON backups(checkpoint)",
         "CREATE INDEX IF NOT EXISTS backups_by_vault ON backups(vault)",
         "CREATE INDEX IF NOT EXISTS backups_due ON backups(ready_at) WHERE \(transitionalBackups)",
         // How many backups a vault (scope: its 16 bytes) and a project
         // (scope: 'P' and its number) hold, so that the count of a list of
         // one vault's (or all) backups is one lookup, not a scan.
         "CREATE TABLE IF NOT EXISTS backup_counts(scope BLOB PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
-        // The subject columns are empty (zero-length blobs, "") where a type
-        // has none.  extra: the JSON of a type's own members (vault_delete).
+        // Keyed by an id made from created_us too.  The subject columns are
+        // empty (zero-length blobs, "") where a type has none.  extra: the
+        // JSON of a type's own members (vault_delete).
         """
         CREATE TABLE IF NOT EXISTS operation_logs(
-          id BLOB NOT NULL, project INTEGER NOT NULL, type INTEGER NOT NULL, status INTEGER NOT NULL,
+          id BLOB PRIMARY KEY, project INTEGER NOT NULL, type INTEGER NOT NULL, status INTEGER NOT NULL,
           provider INTEGER NOT NULL, vault BLOB NOT NULL, vault_name TEXT NOT NULL, checkpoint BLOB NOT NULL,
           policy_id TEXT NOT NULL, resource BLOB NOT NULL, resource_name TEXT NOT NULL,
           resource_type INTEGER NOT NULL, backup BLOB NOT NULL, backup_name TEXT NOT NULL,
           incremental INTEGER NOT NULL, target TEXT NOT NULL, extra TEXT NOT NULL, request_id TEXT NOT NULL,
           created_us INTEGER NOT NULL, started_us INTEGER NOT NULL, updated_us INTEGER NOT NULL,
           ended_us INTEGER, starts_ms INTEGER NOT NULL, ends_ms INTEGER NOT NULL,
-          error_code TEXT NOT NULL, error_message TEXT NOT NULL)
+          error_code TEXT NOT NULL, error_message TEXT NOT NULL) WITHOUT ROWID
         """,
-        "CREATE UNIQUE INDEX IF NOT EXISTS operation_logs_by_id ON operation_logs(id)",
         "CREATE INDEX IF NOT EXISTS operation_logs_by_vault ON operation_logs(vault)",
     ]
 

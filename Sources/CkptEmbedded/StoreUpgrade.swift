@@ -37,13 +37,14 @@ enum StoreUpgrade {
             let name = v3 ? c["extra_info"]?["name"]?.stringValue ?? ""
                 : Documents.backupName(id: checkpoint.id, nil, autoTrigger: autoTrigger)
             var backups: [BackupRow] = []
+            // Their created_us one apart: ids of one range (BackupRow.ofCheckpoint).
             for r in resources {
                 guard let resourceId = r["id"]?.stringValue else { continue }
                 created = max(created, lastBackup &+ 1)
                 lastBackup = created
                 let size = v3 ? Int64(r["resource_size"]?.stringValue ?? "") ?? 0 : sizes[resourceId]?.intValue ?? 0
                 var b = BackupRow(
-                    id: UUIDGenerator.makeTimeOrdered(unixMs: created / 1000), project: projectNo, checkpoint: checkpoint.id,
+                    id: UUIDGenerator.makeTimeOrdered(micros: created), project: projectNo, checkpoint: checkpoint.id,
                     vault: v3 ? checkpoint.container : "", resourceId: resourceId,
                     resourceName: r["name"]?.stringValue ?? "",
                     resourceType: ResourceType(rawValue: r["type"]?.stringValue ?? "") ?? .server,
@@ -54,9 +55,8 @@ enum StoreUpgrade {
                     readyAt: status == .protecting ? checkpoint.readyAt : 0)
                 let logCreated = max(created, lastLog &+ 1)
                 lastLog = logCreated
-                var log = OperationLogRow.about(b, type: .backup, id: UUIDGenerator.makeTimeOrdered(unixMs: logCreated / 1000),
-                                                createdUs: logCreated,
-                                                nowMs: created / 1000, endsMs: b.readyAt,
+                var log = OperationLogRow.about(b, type: .backup, createdUs: logCreated, nowMs: created / 1000,
+                                                endsMs: b.readyAt,
                                                 vaultName: v3 ? c["vault"]?["name"]?.stringValue ?? "" : "",
                                                 policyId: v3 ? "" : checkpoint.container)
                 if status != .protecting {
@@ -64,10 +64,13 @@ enum StoreUpgrade {
                                error: status == .available ? nil : ("BackupService.9910", "The backup failed."))
                 }
                 try log.insert(db)
-                b.job = log.rowid
+                b.job = log.id
                 try b.insert(db)
                 backups.append(b)
             }
+            let range = try db.statement("UPDATE checkpoints SET backups_from = ?, backups_count = ? WHERE id = ?")
+            range.bind(1, backups.first?.createdUs ?? 0); range.bind(2, Int64(backups.count)); range.bind(3, checkpoint.id)
+            try range.run()
             if v3 {
                 checkpoint.docText = try Documents.text(Documents.withResourceExtraInfoAsText(doc))
                 try checkpoint.save(db, backups: backups)
