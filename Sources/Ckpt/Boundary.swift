@@ -6,39 +6,6 @@ import CkptCore
 import Glibc
 #endif
 
-/// Where a failure's error object goes: a json_t** or a char**.
-protocol ErrorSink {
-    func clear()
-    func deliver(_ error: CkptError)
-}
-
-struct JSONErrorSink: ErrorSink {
-    let out: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?
-    init(_ out: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) { self.out = out }
-    func clear() { out?.pointee = nil }
-    func deliver(_ error: CkptError) { out?.pointee = error.json.makeJansson() }
-}
-
-struct TextErrorSink: ErrorSink {
-    let out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
-    init(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) { self.out = out }
-    func clear() { out?.pointee = nil }
-    func deliver(_ error: CkptError) { out?.pointee = error.json.serialized().flatMap { strdup($0) } }
-}
-
-/// Client handles: a retained `Client` behind an opaque pointer.
-enum Handle {
-    static func make(_ client: Client) -> OpaquePointer {
-        OpaquePointer(Unmanaged.passRetained(client).toOpaque())
-    }
-
-    /// Borrows the client for one call (the caller promises not to close it
-    /// meanwhile, as the header says).
-    static func client(_ p: OpaquePointer) -> Client {
-        Unmanaged<Client>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
-    }
-}
-
 /// The conversions and checks every exported function shares.
 enum Boundary {
     /// Clears the out-parameters, runs `body`, and turns a failure into the

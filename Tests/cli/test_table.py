@@ -118,3 +118,15 @@ def test_ckpt_call_help_lists_every_operation(table):
     text = " ".join(out.stdout.split())
     for name in names(table):
         assert name in text, name
+
+
+def test_every_rest_path_is_spelled_in_one_swift_file(table):
+    # The remote backend, the emulator and the CLI all read routes from the
+    # table; a path spelled again elsewhere would be a second place to change.
+    sources = {p: p.read_text() for p in (REPO / "Sources").rglob("*.swift")}
+    paths = {op["path"] for op in table["operations"] if "path" in op}
+    paths |= {u["path"] for u in table["unserved"]}
+    for path in sorted(paths):
+        quoted = '"%s"' % path
+        holders = sorted(str(p.relative_to(REPO)) for p, text in sources.items() if quoted in text)
+        assert holders == ["Sources/CkptCore/Operations/Operation+Table.swift"], (path, holders)

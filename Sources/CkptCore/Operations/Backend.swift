@@ -1,9 +1,3 @@
-/// Which backend a client runs on.
-package enum BackendKind: String, Sendable, CaseIterable {
-    case embedded
-    case remote
-}
-
 /// A checkpoint service: the embedded SQLite one, or the real one over HTTPS.
 /// Requests arrive parsed and checked; the same request gives the same
 /// response JSON from either.  Implementations are safe to call from many
