@@ -115,6 +115,8 @@ test-c: $(C_TESTS) deps
 check-exports: lib
 	@so=$(LIBDIR)/$(SONAME); \
 	if readelf -d $$so | grep NEEDED | grep -qi swift; then echo "FAIL: $$so needs a Swift runtime"; exit 1; fi; \
+	if nm $$so | grep -q '12_RegexParser\|17_StringProcessing'; then \
+	  echo "FAIL: $$so links the Regex engine (_StringProcessing: String.contains/split/firstRange of a string?)"; exit 1; fi; \
 	readelf -d $$so | grep -q "SONAME.*\[$(SONAME)\]" || { echo "FAIL: soname is not $(SONAME)"; exit 1; }; \
 	nm -D --defined-only $$so | awk '$$2 ~ /^[TWDBRV]$$/ {print $$3}' | sort > $(BUILD)/exported.txt; \
 	grep -oE 'ckpt_[a-z_]+;' $(EXPORTS) | tr -d ';' | sort > $(BUILD)/declared.txt; \

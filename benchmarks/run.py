@@ -838,6 +838,10 @@ def table_rows(res: Dict[str, Any]) -> List[Tuple[str, str, str, str]]:
                 f"{fmt(r['get']['p50_us'])} / {fmt(r['get']['p99_us'])} us")
             per = float(r["bytes_per_checkpoint"])
             add(f"5 store bytes per checkpoint at {int(n):,}", fmt(per, "B"), "<= 1 KiB", check(per <= 1024))
+            own = float(r.get("checkpoint_table_bytes_per_checkpoint", -1))
+            if own >= 0:
+                add(f"5 of which the checkpoints table and its indexes at {int(n):,} (the rest: "
+                    "each checkpoint's backup and its task, since 1.1)", fmt(own, "B"))
         ratio = W["scale"].get("p50_large_over_small")
         if ratio is not None:
             add(f"5 get p50 at {int(res['config']['scale_n']):,} / at 1,000 (side by side, page cache warm)",

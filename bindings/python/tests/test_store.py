@@ -116,6 +116,9 @@ def _check_upgraded(ckpt: Any, store: Path) -> None:
         assert c.get_policy_checkpoint(v1id) == v1
         v1backups = c.list_backups(checkpoint_id=v1id)["backups"]
         assert [b["provider_id"] for b in v1backups] == [CSBS]
+        # 1.0 wrote a manual run's extra_info as '{"created_by": "manual"}'.
+        assert v1backups[0]["extend_info"]["auto_trigger"] is False
+        assert v1backups[0]["name"] == "manualbk_" + v1id[-4:]
         assert v1backups[0]["vault_id"] == ""
         # The vault's usage is 1.0's, and follows deletes from here on.
         (vid, vault), = facts["vaults"].items()
