@@ -6,6 +6,7 @@
  *   bench remote ENDPOINT PROJECT AK SK ID N         workload 8 (checkpoint.get over HTTP)
  *   bench prep   STORE NCHECKPOINTS                  a store for the CLI and HTTP workloads
  *   bench backups STORE NRES NCHECKPOINTS NLIST      workload 11 (backup.list at scale)
+ *   bench lists SMALL_STORE LARGE_STORE NLIST        workload 11's lists on both stores, in turn
  *
  * Each prints one JSON object on stdout.  Timed sections cover building the
  * request, the call and releasing the response; reading the new id out of a
@@ -345,6 +346,23 @@ static uint64_t do_list(ckpt_client *c, const char *req, size_t want_at_most) {
     return t;
 }
 
+/* The checkpoint ids and the vault of a store cmd_backups built. */
+static void read_backups_store(const char *path, id_list *ids, char vault_id[37]) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT id FROM checkpoints", -1, &q, NULL) != SQLITE_OK)
+        die("cannot read the existing backups store", sqlite3_errmsg(db));
+    while (sqlite3_step(q) == SQLITE_ROW) ids_push(ids, (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    if (sqlite3_prepare_v2(db, "SELECT id FROM vaults LIMIT 1", -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW)
+        die("the existing backups store has no vault", path);
+    snprintf(vault_id, 37, "%s", (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
 static int cmd_backups(int argc, char **argv) {
     if (argc != 6) die("usage", "backups STORE NRESOURCES NCHECKPOINTS NLIST");
     const char *path = argv[2];
@@ -355,19 +373,7 @@ static int cmd_backups(int argc, char **argv) {
     FILE *probe = fopen(path, "rb");
     if (probe) { /* a store this library filled before (run.py checks the library's hash) */
         fclose(probe);
-        sqlite3 *db = NULL;
-        sqlite3_stmt *q = NULL;
-        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-            sqlite3_prepare_v2(db, "SELECT id FROM checkpoints", -1, &q, NULL) != SQLITE_OK)
-            die("cannot read the existing backups store", sqlite3_errmsg(db));
-        while (sqlite3_step(q) == SQLITE_ROW) ids_push(&ids, (const char *)sqlite3_column_text(q, 0));
-        sqlite3_finalize(q);
-        if (sqlite3_prepare_v2(db, "SELECT id FROM vaults LIMIT 1", -1, &q, NULL) != SQLITE_OK ||
-            sqlite3_step(q) != SQLITE_ROW)
-            die("the existing backups store has no vault", path);
-        snprintf(vault_id, sizeof vault_id, "%s", (const char *)sqlite3_column_text(q, 0));
-        sqlite3_finalize(q);
-        sqlite3_close(db);
+        read_backups_store(path, &ids, vault_id);
         if (ids.n != ncp) die("the existing backups store has another size", path);
         reused = 1;
     }
@@ -447,6 +453,73 @@ static int cmd_backups(int argc, char **argv) {
     return 0;
 }
 
+/* The lists of cmd_backups on two stores at once, call by call in turn
+ * (which store goes first alternates), so that both sides see the same
+ * machine: on this shared VM a process's speed changes by 2x within a
+ * second, which separate processes per store turn into the ratio. */
+enum { LIST_BY_CHECKPOINT, LIST_VAULT_FIRST_PAGE, LIST_SELECTIVE };
+
+static void list_request(char *req, size_t size, int kind, const char *vault_id, const id_list *ids, uint64_t *seed) {
+    switch (kind) {
+    case LIST_BY_CHECKPOINT:
+        snprintf(req, size, "{\"checkpoint_id\":\"%s\"}", ids->ids[rng_next(seed) % ids->n]);
+        break;
+    case LIST_VAULT_FIRST_PAGE:
+        snprintf(req, size, "{\"vault_id\":\"%s\",\"limit\":100}", vault_id);
+        break;
+    default:
+        snprintf(req, size, "{\"vault_id\":\"%s\",\"checkpoint_id\":\"%s\",\"status\":\"available\",\"limit\":100}",
+                 vault_id, ids->ids[rng_next(seed) % ids->n]);
+    }
+}
+
+static int cmd_lists(int argc, char **argv) {
+    if (argc != 5) die("usage", "lists SMALL_STORE LARGE_STORE NLIST");
+    const char *paths[2] = {argv[2], argv[3]};
+    size_t nlist = strtoull(argv[4], NULL, 10);
+    id_list ids[2] = {{0}, {0}};
+    char vault_id[2][37] = {{0}, {0}};
+    ckpt_client *c[2];
+    uint64_t seed = 0xBACC0FFEull;
+    char req[256];
+    for (int s = 0; s < 2; s++) {
+        read_backups_store(paths[s], &ids[s], vault_id[s]);
+        c[s] = open_store(paths[s], "normal");
+        for (size_t i = 0; i < nlist / 10 + 1; i++) { /* warm the caches, as a long-running process has them */
+            list_request(req, sizeof req, LIST_BY_CHECKPOINT, vault_id[s], &ids[s], &seed);
+            do_list(c[s], req, 0);
+        }
+    }
+    static const char *names[] = {"by_checkpoint", "vault_first_page", "selective_filters"};
+    uint64_t *lat[2] = {malloc((nlist + 8) * sizeof(uint64_t)), malloc((nlist + 8) * sizeof(uint64_t))};
+    uint64_t wall[2], cpu[2], q[2];
+    printf("{");
+    for (int kind = 0; kind < 3; kind++) {
+        size_t n = kind == LIST_BY_CHECKPOINT ? nlist : (nlist / 4 ? nlist / 4 : 1);
+        for (int s = 0; s < 2; s++) wall[s] = cpu[s] = q[s] = 0;
+        for (size_t i = 0; i < n; i++) {
+            for (int k = 0; k < 2; k++) {
+                int s = (int)((i + (size_t)k) % 2);
+                list_request(req, sizeof req, kind, vault_id[s], &ids[s], &seed);
+                uint64_t w0 = now_ns(), c0 = cpu_ns(), q0 = runq_wait_ns();
+                lat[s][i] = do_list(c[s], req, 0);
+                wall[s] += now_ns() - w0, cpu[s] += cpu_ns() - c0, q[s] += runq_wait_ns() - q0;
+            }
+        }
+        printf("%s\"%s\": {", kind ? ", " : "", names[kind]);
+        print_phase("small", lat[0], n, wall[0], cpu[0], q[0], 1);
+        print_phase("large", lat[1], n, wall[1], cpu[1], q[1], 0);
+        printf("}");
+    }
+    printf("}\n");
+    for (int s = 0; s < 2; s++) {
+        ckpt_client_close(c[s]);
+        free(lat[s]);
+        free(ids[s].ids);
+    }
+    return 0;
+}
+
 /* ---- remote: workload 8, the library's HTTP client ---- */
 
 static int cmd_remote(int argc, char **argv) {
@@ -515,6 +588,7 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], "remote") == 0) return cmd_remote(argc, argv);
     if (strcmp(argv[1], "prep") == 0) return cmd_prep(argc, argv);
     if (strcmp(argv[1], "backups") == 0) return cmd_backups(argc, argv);
+    if (strcmp(argv[1], "lists") == 0) return cmd_lists(argc, argv);
     die("unknown command", argv[1]);
     return 2;
 }
