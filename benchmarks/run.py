@@ -421,6 +421,22 @@ def warm_file(path: str) -> None:
             pass
 
 
+def reusable_store(args: argparse.Namespace, store: str, lib_hash: str) -> Tuple[Dict[str, Any], bool]:
+    """The stamp of a kept store (`store`.json: which library built it, and
+    how fast), and whether it can be measured again: kept, and built by this
+    same library.  A store that cannot is removed."""
+    built: Dict[str, Any] = {}
+    try:
+        with open(store + ".json") as f:
+            built = json.load(f)
+    except (OSError, ValueError):
+        pass
+    reuse = args.reuse_scale and os.path.exists(store) and built.get("library_sha256") == lib_hash
+    if not reuse:
+        remove_store(store)
+    return built, reuse
+
+
 def w_scale(args: argparse.Namespace) -> Dict[str, Any]:
     """Builds (or reuses) the two stores, then measures gets on them side by
     side, repetition by repetition, each after reading its store file once:
@@ -435,15 +451,7 @@ def w_scale(args: argparse.Namespace) -> Dict[str, Any]:
     for n in sizes:
         store = stores[n]
         stamp = store + ".json"   # which library built it, and how fast
-        built: Dict[str, Any] = {}
-        try:
-            with open(stamp) as f:
-                built = json.load(f)
-        except (OSError, ValueError):
-            pass
-        reuse = args.reuse_scale and os.path.exists(store) and built.get("library_sha256") == lib_hash
-        if not reuse:
-            remove_store(store)
+        built, reuse = reusable_store(args, store, lib_hash)
         log(f"  {n:,} checkpoints ({'reusing the store this same library built' if reuse else 'building'})")
         r = run_json([BENCH, "scale", store, str(n), "100"], timeout=3600)
         if reuse:
@@ -501,15 +509,7 @@ def w_backups(args: argparse.Namespace) -> Dict[str, Any]:
     stores = {n: os.path.join(WORK, f"backups-{n}.db") for n in sizes}
     for n in sizes:
         store, stamp = stores[n], stores[n] + ".json"
-        built: Dict[str, Any] = {}
-        try:
-            with open(stamp) as f:
-                built = json.load(f)
-        except (OSError, ValueError):
-            pass
-        reuse = args.reuse_scale and os.path.exists(store) and built.get("library_sha256") == lib_hash
-        if not reuse:
-            remove_store(store)
+        built, reuse = reusable_store(args, store, lib_hash)
         log(f"  {n:,} backups ({'reusing the store this same library built' if reuse else 'building'})")
         r = run_json([BENCH, "backups", store, str(resources), str(n // resources), "100"], timeout=7200)
         if reuse:

@@ -55,10 +55,6 @@ extension EmbeddedBackend {
             if r.string("image_type") == "replication" { q.require("0") }
             if let incremental = r.bool("incremental") { q.require("incremental = ?", .int(incremental ? 1 : 0)) }
 
-            var w = JSONWriter(capacity: 256 &+ Int(min(r.limit, 100)) &* 900)
-            w.beginObject()
-            w.key("backups")
-            w.beginArray()
             // The count of all the project's backups, or of one of its
             // vaults', is kept; any other filter counts its index range.
             var known: Int64?
@@ -68,17 +64,10 @@ extension EmbeddedBackend {
                 known = try VaultRow.load(db, project: project, id: vault, cache: vaultDocuments) == nil
                     ? nil : BackupCounts.count(db, scope: UUIDText.bytes(vault) ?? [])
             }
-            let total = try q.run(db, columns: BackupRow.columns, request: r, knownCount: known, markerLookup: { m in
-                UUIDText.bytes(m).map { ("id = ? AND project = ?", [.blob($0), .int(projectNo)]) }
-            }) { (s) throws(CkptError) in
+            return try q.page(db, key: "backups", columns: BackupRow.columns, request: r, project: projectNo,
+                              knownCount: known, rowBytes: 900) { s, w in
                 BackupRow.read(s).write(&w, projectId: project)
             }
-            w.endArray()
-            w.member("count", total)
-            w.member("offset", r.offset)
-            w.member("limit", r.limit)
-            w.endObject()
-            return Reply(text: w.text)
         }
     }
 

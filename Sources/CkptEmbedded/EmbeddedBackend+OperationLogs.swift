@@ -31,21 +31,10 @@ extension EmbeddedBackend {
         let projectNo = self.projectNo
         return try withDatabase(settle: true) { (db) throws(CkptError) in
             let now = Clock.nowMs()
-            var w = JSONWriter(capacity: 256 &+ Int(min(r.limit, 100)) &* 1000)
-            w.beginObject()
-            w.key("operation_logs")
-            w.beginArray()
-            let total = try q.run(db, columns: OperationLogRow.columns, request: r, markerLookup: { m in
-                UUIDText.bytes(m).map { ("id = ? AND project = ?", [.blob($0), .int(projectNo)]) }
-            }) { (s) throws(CkptError) in
+            return try q.page(db, key: "operation_logs", columns: OperationLogRow.columns, request: r,
+                              project: projectNo, rowBytes: 1000) { s, w in
                 OperationLogRow.read(s).write(&w, projectId: project, nowMs: now)
             }
-            w.endArray()
-            w.member("count", total)
-            w.member("offset", r.offset)
-            w.member("limit", r.limit)
-            w.endObject()
-            return Reply(text: w.text)
         }
     }
 

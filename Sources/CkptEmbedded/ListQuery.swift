@@ -52,7 +52,7 @@ struct ListQuery {
     ///   and the project), when the request has a marker.
     /// - Parameter knownCount: the total when the caller knows it without
     ///   counting (`BackupCounts`).
-    func run(_ db: Database, columns: String, request: ListRequest, knownCount: Int64? = nil,
+    private func run(_ db: Database, columns: String, request: ListRequest, knownCount: Int64? = nil,
              markerLookup: (String) -> (String, [SQLValue])?,
              render: (Statement) throws(CkptError) -> Void) throws(CkptError) -> Int64
     {
@@ -97,5 +97,29 @@ struct ListQuery {
         page.bind(pageValues + [.int(request.limit), .int(request.offset)])
         while try page.step() { try render(page) }
         return total
+    }
+
+    /// The list's answer, `{"<key>": [rows], "count", "offset", "limit"}`,
+    /// with `write` rendering each row; a marker is an id of the project's.
+    /// - Parameter rowBytes: about how long a row's JSON is.
+    func page(_ db: Database, key: String, columns: String, request: ListRequest, project: Int64,
+              knownCount: Int64? = nil, rowBytes: Int,
+              write: (Statement, inout JSONWriter) -> Void) throws(CkptError) -> Reply
+    {
+        var w = JSONWriter(capacity: 256 &+ Int(min(request.limit, 100)) &* rowBytes)
+        w.beginObject()
+        w.key(key)
+        w.beginArray()
+        let total = try run(db, columns: columns, request: request, knownCount: knownCount, markerLookup: { m in
+            UUIDText.bytes(m).map { ("id = ? AND project = ?", [.blob($0), .int(project)]) }
+        }) { (s) throws(CkptError) in
+            write(s, &w)
+        }
+        w.endArray()
+        w.member("count", total)
+        w.member("offset", request.offset)
+        w.member("limit", request.limit)
+        w.endObject()
+        return Reply(text: w.text)
     }
 }

@@ -181,28 +181,7 @@ package enum RequestSigner {
     package static func parseDate(_ text: String) -> Int64? {
         let u = Array(text.utf8)
         guard u.count == 16, u[8] == UInt8(ascii: "T"), u[15] == UInt8(ascii: "Z") else { return nil }
-        func number(_ range: Range<Int>) -> Int32? {
-            var n: Int32 = 0
-            for i in range {
-                let c = u[i]
-                guard c >= 48 && c <= 57 else { return nil }
-                n = n &* 10 &+ Int32(c &- 48)
-            }
-            return n
-        }
-        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
-              let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
-              year >= 1970, (1...12).contains(month), (1...31).contains(day),
-              hour <= 23, minute <= 59, second <= 60
-        else { return nil }
-        var parts = tm()
-        parts.tm_year = year - 1900
-        parts.tm_mon = month - 1
-        parts.tm_mday = day
-        parts.tm_hour = hour
-        parts.tm_min = minute
-        parts.tm_sec = second
-        return Int64(timegm(&parts))
+        return Clock.unixSeconds(u, year: 0, month: 4, day: 6, hour: 9, minute: 11, second: 13, maxSecond: 60)
     }
 
     /// Checks a signed request as API Gateway would: the `Authorization`

@@ -174,5 +174,9 @@ struct SignerTests {
         #expect(RequestSigner.parseDate("2024-01-02T03:04") == nil)
         #expect(RequestSigner.parseDate("20241302T030405Z") == nil)
         #expect(RequestSigner.parseDate("2024010xT030405Z") == nil)
+        #expect(RequestSigner.parseDate("20240231T030405Z") == nil, "31 February does not exist")
+        #expect(RequestSigner.parseDate("20240229T030405Z") == 1_709_175_845)
+        #expect(RequestSigner.parseDate("20161231T235960Z") == 1_483_228_800, "a leap second")
+        #expect(RequestSigner.parseDate("20240102T036005Z") == nil)
     }
 }

@@ -85,27 +85,31 @@ package enum Clock {
             u.removeLast(6) // the OTC examples' spelling of UTC
         }
         guard u.count >= 19, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"), u[10] == UInt8(ascii: "T"),
-              u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":")
-        else { return nil }
-        func number(_ range: Range<Int>) -> Int32? {
-            var n: Int32 = 0
-            for i in range {
-                let c = u[i]
-                guard c >= 48 && c <= 57 else { return nil }
-                n = n &* 10 &+ Int32(c &- 48)
-            }
-            return n
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              year >= 1970, (1...12).contains(month), (1...31).contains(day), hour <= 23, minute <= 59, second <= 59
+              u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":"),
+              let seconds = unixSeconds(u, year: 0, month: 5, day: 8, hour: 11, minute: 14, second: 17)
         else { return nil }
         var fraction: Int64 = 0
         if u.count > 19 {
-            guard u[19] == UInt8(ascii: "."), u.count > 20, u.count <= 26, let f = number(20..<u.count) else { return nil }
+            guard u[19] == UInt8(ascii: "."), u.count > 20, u.count <= 26, let f = number(u, 20..<u.count) else { return nil }
             fraction = Int64(f)
             for _ in u.count..<26 { fraction &*= 10 }
         }
+        return seconds &* 1_000_000 &+ fraction
+    }
+
+    /// Unix seconds of a UTC time whose fields are digits of `u` starting at
+    /// the given offsets (four for the year, two for the rest).  Nil when a
+    /// field is not digits, is out of range, or names a day that does not
+    /// exist (timegm would move 31 April to 1 May).
+    /// - Parameter maxSecond: 60 where a leap second is allowed.
+    package static func unixSeconds(_ u: [UInt8], year y: Int, month mo: Int, day d: Int, hour h: Int,
+                                    minute mi: Int, second s: Int, maxSecond: Int32 = 59) -> Int64?
+    {
+        guard let year = number(u, y..<(y + 4)), let month = number(u, mo..<(mo + 2)), let day = number(u, d..<(d + 2)),
+              let hour = number(u, h..<(h + 2)), let minute = number(u, mi..<(mi + 2)), let second = number(u, s..<(s + 2)),
+              year >= 1970, (1...12).contains(month), (1...31).contains(day), hour <= 23, minute <= 59,
+              second <= maxSecond
+        else { return nil }
         var parts = tm()
         parts.tm_year = year - 1900
         parts.tm_mon = month - 1
@@ -114,12 +118,25 @@ package enum Clock {
         parts.tm_min = minute
         parts.tm_sec = second
         let seconds = Int64(timegm(&parts))
-        // timegm normalises 31 April to 1 May: refuse what it had to move.
         var back = time_t(seconds)
         var check = tm()
         gmtime_r(&back, &check)
-        guard check.tm_mday == day, check.tm_mon == month - 1 else { return nil }
-        return seconds &* 1_000_000 &+ fraction
+        // A leap second moves to the next minute, and at the end of a month to the next day.
+        guard check.tm_mday == day || second == 60, check.tm_mon == month - 1 || second == 60 else { return nil }
+        return seconds
+    }
+
+    /// The decimal number of `u[range]`, nil unless every byte is a digit
+    /// (or the range is outside `u`).  At most 9 digits fit.
+    private static func number(_ u: [UInt8], _ range: Range<Int>) -> Int32? {
+        guard range.lowerBound >= 0, range.upperBound <= u.count, range.count <= 9 else { return nil }
+        var n: Int32 = 0
+        for i in range {
+            let c = u[i]
+            guard c >= 48 && c <= 57 else { return nil }
+            n = n &* 10 &+ Int32(c &- 48)
+        }
+        return n
     }
 
     /// `YYYYMMDDTHHMMSSZ`, the X-Sdk-Date format, for a Unix time.
