@@ -33,7 +33,7 @@ enum StoreUpgrade {
             let v3 = checkpoint.api == .cbr
             let resources = (v3 ? c["vault"]?["resources"] : c["protection_plan"]?["resources"])?.arrayValue ?? []
             let sizes = v3 ? [:] : try policySizes(db, project: project, policy: checkpoint.container)
-            let autoTrigger = !v3 && mentions(c["extra_info"]?.stringValue ?? "", "auto")
+            let autoTrigger = !v3 && ByteSearch.contains(c["extra_info"]?.stringValue ?? "", "auto")
             let name = v3 ? c["extra_info"]?["name"]?.stringValue ?? ""
                 : Documents.backupName(id: checkpoint.id, nil, autoTrigger: autoTrigger)
             var backups: [BackupRow] = []
@@ -82,15 +82,5 @@ enum StoreUpgrade {
         let s = try db.statement("SELECT sizes FROM policies WHERE project_id = ? AND id = ?")
         s.bind(1, project); s.bind(2, policy)
         return try s.step() ? Documents.parse(s, 0) : [:]
-    }
-
-    /// Whether `text` holds `word`, compared by bytes.  (`String.contains`
-    /// of a string is _StringProcessing's, which would link the Regex
-    /// engine into the library: a megabyte.)
-    static func mentions(_ text: String, _ word: String) -> Bool {
-        let h = Array(text.utf8), n = Array(word.utf8)
-        guard h.count >= n.count else { return false }
-        for start in 0...(h.count - n.count) where h[start..<(start + n.count)].elementsEqual(n) { return true }
-        return false
     }
 }
