@@ -101,7 +101,7 @@ C_TESTS := $(BINDIR)/test_api
 $(BINDIR)/test_api: Tests/c/test_api.c Tests/c/harness.h include/ckpt.h lib
 	@mkdir -p $(BINDIR)
 	$(CC) $(CFLAGS) $(WARN) -std=c99 -pthread -Iinclude -ITests/c Tests/c/test_api.c -o $@ \
-	  -L$(LIBDIR) -lckpt -ljansson -Wl,-rpath,$(LIBDIR)
+	  -L$(LIBDIR) -lckpt -ljansson -lsqlite3 -Wl,-rpath,$(LIBDIR)
 
 test-c: $(C_TESTS) deps
 	$(CC) -std=c99 $(WARN) -pedantic -fsyntax-only -Iinclude -x c include/ckpt.h

@@ -123,7 +123,8 @@ CALL_OPS = ["vault.create", "vault.get", "policy.create", "policy.get", "checkpo
             "checkpoint.wait", "policy.execute", "policy.checkpoint_get", "local.vault.set_status",
             "local.checkpoint.set_status", "backup.list", "backup.get", "backup.update", "backup.delete",
             "backup.restore", "operation_log.list", "operation_log.get", "backup.wait", "operation_log.wait",
-            "backup.prune", "bogus.operation"]
+            "backup.prune", "vault.list", "vault.update", "vault.delete", "vault.add_resources",
+            "vault.remove_resources", "policy.checkpoint_list", "policy.checkpoint_delete", "bogus.operation"]
 
 
 def call_text():
@@ -196,6 +197,28 @@ def call_text():
          '"dry_run":true}')
     seed("backup_prune_real", "backup.prune", '{"vault_id":"@V","resource_id":"' + R1 + '","keep_last":1}')
     seed("backup_prune_no_rule", "backup.prune", '{"vault_id":"@V"}')
+    # Vaults and CSBS checkpoints (1.1, part 2).
+    seed("vault_list", "vault.list",
+         '{"name":"v","id":["@V","@F"],"status":"available","object_type":"server","protect_type":"backup",'
+         '"cloud_type":"public","resource_ids":"' + R1 + ',' + R2 + '","limit":2,"offset":1,"sort":"name:asc"}')
+    seed("vault_list_marker", "vault.list", '{"id":"@V","marker":"@F","policy_id":"' + R2 + '"}')
+    seed("vault_list_json", "vault.list", {"limit": 1000, "enterprise_project_id": "0"}, True)
+    seed("vault_update", "vault.update",
+         '{"vault_id":"@V","vault":{"name":"renamed","billing":{"size":200,"consistent_level":"crash_consistent"},'
+         '"auto_bind":false,"auto_expand":true,"smn_notify":false,"threshold":80,"locked":false,'
+         '"bind_rules":{"tags":[{"key":"k","value":"v"}]}}}')
+    seed("vault_update_shrink", "vault.update", '{"vault_id":"@V","vault":{"billing":{"size":1}}}')
+    seed("vault_delete", "vault.delete", '{"vault_id":"@V"}')
+    seed("vault_delete_busy", "vault.delete", '{"vault_id":"@F"}')
+    seed("vault_add_resources", "vault.add_resources",
+         '{"vault_id":"@F","resources":[{"id":"' + R2 + '","type":"OS::Cinder::Volume","name":"d",'
+         '"extra_info":{"exclude_volumes":[]}},{"id":"' + R1 + '","type":"OS::Nova::Server"}]}')
+    seed("vault_remove_resources", "vault.remove_resources", '{"vault_id":"@V","resource_ids":["' + R1 + '"]}')
+    seed("policy_checkpoint_list", "policy.checkpoint_list",
+         '{"plan_id":"@P","start_date":"2020-01-01","end_date":"2999-12-31","limit":1,"sort":"created_at:asc"}')
+    seed("policy_checkpoint_list_marker", "policy.checkpoint_list", '{"marker":"@K","limit":5}')
+    seed("policy_checkpoint_delete", "policy.checkpoint_delete", '{"checkpoint_id":"@K"}')
+    seed("policy_execute_karbor", "policy.execute", '{"checkpoint":{"plan_id":"@P","extra-info":{"k":"v"}}}')
     seed("bogus", "bogus.operation", "{}")
     seed("deep", "vault.get", "[" * 40 + "]" * 40)
     seed("dup", "vault.get", '{"vault_id":"@V","vault_id":"@V"}')
@@ -204,7 +227,8 @@ def call_text():
 
 def list_query():
     t = "list_query"
-    # Byte 0: 0 backup.list, 1 operation_log.list; then the query as the official SDK writes it.
+    # Byte 0: 0 backup.list, 1 operation_log.list, 2 vault.list, 3 policy.checkpoint_list; then the
+    # query as the official SDK (or python-karborclient) writes it.
     for name, op, q in [
         ("backups_sdk", 0, "checkpoint_id=" + R1 + "&incremental=true&limit=100&offset=0"),
         ("backups_statuses", 0, "status=available&status=error&vault_id=" + R2 + "&sort=created_at%3Aasc"),
@@ -213,6 +237,12 @@ def list_query():
         ("backups_bad", 0, "limit=0&offset=-1&sort=size&status=gone&incremental=yes"),
         ("logs_sdk", 1, "operation_type=backup&status=running&vault_id=" + R2 + "&limit=1000&offset=0"),
         ("logs_repeat", 1, "status=running&status=success&provider_id=0daac4c5-6707-4851-97ba-169e36266b66"),
+        ("vaults_sdk", 2, "id=" + R1 + "&id=" + R2 + "&limit=10&offset=0&object_type=server&cloud_type=public"),
+        ("vaults_resources", 2, "resource_ids=" + R1 + "%2C" + R2 + "&name=v&status=available&sort=name%3Aasc"),
+        ("vaults_bad", 2, "resource_ids=x,y&id=nope&protect_type=none"),
+        ("karbor_kcli", 3, "end_date=2026-12-31&limit=2&marker=" + R1 + "&plan_id=" + R2 + "&sort=created_at%3Adesc"
+         "&start_date=2026-01-01"),
+        ("karbor_bad", 3, "start_date=2026-13-01&offset=1&limit=abc"),
     ]:
         write(t, name, bytes([op]) + q.encode())
 

@@ -443,6 +443,32 @@ int ckpt_operation_log_wait(ckpt_client *client, const char *operation_log_id, l
  */
 int ckpt_backup_prune(ckpt_client *client, const json_t *request, json_t **response, json_t **error);
 
+/**
+ * vault.list: one page of the project's vaults (since 1.1).
+ * @param filters   borrowed object of filters and paging (the request of
+ *                  "vault.list": "name", "id" (a UUID or an array of them),
+ *                  "status", "object_type", "protect_type", "cloud_type",
+ *                  "policy_id", "resource_ids" (UUIDs separated by commas),
+ *                  "limit", "offset", "marker", "sort"), or NULL for the first
+ *                  page of all.
+ * @param response  receives {"vaults": [Vault], "count", "offset", "limit"}
+ *                  (new); "count" is the total of matches.
+ * @return CKPT_OK, CKPT_EINVAL (a bad filter, limit, offset, sort or
+ *         marker), or a class of the remote backend.
+ */
+int ckpt_vault_list(ckpt_client *client, const json_t *filters, json_t **response, json_t **error);
+
+/**
+ * vault.delete: start deleting a vault with every backup in it (since 1.1).
+ * Its billing.status is "deleting" until done, then it is gone (vault.get
+ * answers CKPT_ENOTFOUND); its "vault_delete" task (operation_log.list with
+ * "operation_type": "vault_delete") records it and outlives it.  A vault that
+ * holds backups is not an error.  There is no response.
+ * @return CKPT_OK, CKPT_EINVAL, CKPT_ENOTFOUND (404 BackupService.6105),
+ *         CKPT_ECONFLICT (6203: a backup of it is being made or restored).
+ */
+int ckpt_vault_delete(ckpt_client *client, const char *vault_id, json_t **error);
+
 #ifdef __cplusplus
 }
 #endif

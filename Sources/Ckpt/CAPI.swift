@@ -226,12 +226,7 @@ import Glibc
                                                 _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
                                                 _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
 {
-    Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
-        let (c, out) = try Boundary.typedArguments(client, response)
-        let request = try filters.map { (f) throws(CkptError) in try Boundary.value(f, what: "filters") } ?? [:]
-        if request.objectValue == nil { throw .argument("filters: expected object, got \(request.typeName)") }
-        out.pointee = try Boundary.jansson(c.call(.backupList, request))
-    }
+    listPage(.backupList, client, filters, response, error)
 }
 
 @c @implementation public func ckpt_backup_get(_ client: OpaquePointer?, _ backupId: UnsafePointer<CChar>?,
@@ -248,12 +243,7 @@ import Glibc
 @c @implementation public func ckpt_backup_delete(_ client: OpaquePointer?, _ backupId: UnsafePointer<CChar>?,
                                                   _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
 {
-    Boundary.run(error: JSONErrorSink(error), clearing: Optional<UnsafeMutablePointer<OpaquePointer?>>.none) {
-        () throws(CkptError) in
-        guard let client else { throw .argument("client: must not be NULL") }
-        let id = try Boundary.string(backupId, what: "backup_id")
-        _ = try Handle.client(client).call(.backupDelete, ["backup_id": .string(id)])
-    }
+    startDelete(.backupDelete, "backup_id", client, backupId, error)
 }
 
 @c @implementation public func ckpt_backup_restore(_ client: OpaquePointer?, _ backupId: UnsafePointer<CChar>?,
@@ -291,5 +281,45 @@ import Glibc
         let (c, out) = try Boundary.typedArguments(client, response)
         guard let request else { throw .argument("request: must not be NULL") }
         out.pointee = try Boundary.jansson(c.call(.backupPrune, try Boundary.value(request, what: "request")))
+    }
+}
+
+@c @implementation public func ckpt_vault_list(_ client: OpaquePointer?, _ filters: UnsafePointer<json_t>?,
+                                                _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                                                _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    listPage(.vaultList, client, filters, response, error)
+}
+
+@c @implementation public func ckpt_vault_delete(_ client: OpaquePointer?, _ vaultId: UnsafePointer<CChar>?,
+                                                  _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    startDelete(.vaultDelete, "vault_id", client, vaultId, error)
+}
+
+// MARK: - Shared by the conveniences
+
+/// A list operation: `filters` (NULL: none) is its request.
+private func listPage(_ op: Operation, _ client: OpaquePointer?, _ filters: UnsafePointer<json_t>?,
+                      _ response: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?,
+                      _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: response) { () throws(CkptError) in
+        let (c, out) = try Boundary.typedArguments(client, response)
+        let request = try filters.map { (f) throws(CkptError) in try Boundary.value(f, what: "filters") } ?? [:]
+        if request.objectValue == nil { throw .argument("filters: expected object, got \(request.typeName)") }
+        out.pointee = try Boundary.jansson(c.call(op, request))
+    }
+}
+
+/// A delete by id, which answers nothing.
+private func startDelete(_ op: Operation, _ key: String, _ client: OpaquePointer?, _ id: UnsafePointer<CChar>?,
+                         _ error: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> Int32
+{
+    Boundary.run(error: JSONErrorSink(error), clearing: Optional<UnsafeMutablePointer<OpaquePointer?>>.none) {
+        () throws(CkptError) in
+        guard let client else { throw .argument("client: must not be NULL") }
+        let value = try Boundary.string(id, what: key)
+        _ = try Handle.client(client).call(op, [key: .string(value)])
     }
 }

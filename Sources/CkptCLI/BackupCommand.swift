@@ -17,7 +17,7 @@ struct BackupCmd: ParsableCommand {
         var checkpointId: String?
 
         @OptionGroup var filters: BackupFilters
-        @OptionGroup var paging: PagingOptions
+        @OptionGroup var paging: PagingOptions<BackupPages>
         @OptionGroup var global: GlobalOptions
 
         func run() throws {

@@ -16,7 +16,7 @@ struct CheckpointCmd: ParsableCommand {
         @Argument(help: ArgumentHelp("The checkpoint id.", valueName: "checkpoint-id"))
         var id: String
 
-        @OptionGroup var paging: PagingOptions
+        @OptionGroup var paging: PagingOptions<BackupPages>
         @OptionGroup var global: GlobalOptions
 
         func run() throws {

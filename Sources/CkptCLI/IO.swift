@@ -33,6 +33,22 @@ enum IO {
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
     static var stdoutIsTerminal: Bool { isatty(1) == 1 }
+    static var stdinIsTerminal: Bool { isatty(0) == 1 }
+
+    /// One line of stdin (at most `limit` bytes, without its newline, and
+    /// trimmed of spaces); nil at end of input.
+    static func readLine(limit: Int) -> String? {
+        var bytes: [UInt8] = []
+        var c: UInt8 = 0
+        while bytes.count < limit {
+            let n = read(0, &c, 1)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if c == UInt8(ascii: "\n") { break }
+            if c != UInt8(ascii: " ") && c != UInt8(ascii: "\r") { bytes.append(c) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     /// A non-empty environment variable, or nil.
     static func env(_ name: String) -> String? {

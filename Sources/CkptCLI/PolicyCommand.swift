@@ -5,8 +5,8 @@ import CkptCore
 struct Policy: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
-        abstract: "Create, show and run CSBS backup policies.",
-        subcommands: [Create.self, Show.self, Execute.self])
+        abstract: "Create, show and run CSBS backup policies; list and delete their checkpoints.",
+        subcommands: [Create.self, Show.self, Execute.self, Checkpoints.self, DeleteCheckpoint.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -75,6 +75,73 @@ struct Policy: ParsableCommand {
             if !resources.isEmpty { p["resources"] = .array(resources.map(JSONValue.string)) }
             try Runner.call(global, "policy.execute",
                             ["checkpoint": ["plan_id": .string(planId), "parameters": .object(p)]])
+        }
+    }
+
+    struct Checkpoints: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checkpoints", abstract: "List CSBS v1 checkpoints (policy.checkpoint_list).",
+            discussion: """
+            Prints {"checkpoints": [...]}, with "checkpoints_links": [{"href", "rel": "next"}] when another page \
+            follows (Karbor's paging: by --marker, no count).
+            """)
+
+        @Option(name: .customLong("plan-id"), help: "Checkpoints of this policy (plan).")
+        var planId: String?
+
+        @Option(name: .customLong("start-date"), help: ArgumentHelp("Created on or after this day (YYYY-MM-DD, UTC).", valueName: "date"))
+        var startDate: String?
+
+        @Option(name: .customLong("end-date"), help: ArgumentHelp("Created on or before this day (YYYY-MM-DD, UTC).", valueName: "date"))
+        var endDate: String?
+
+        @Option(help: "Checkpoints per page, 1 to 1000 (default 1000).")
+        var limit: Int64?
+
+        @Option(help: ArgumentHelp("Start after the checkpoint with this id.", valueName: "id"))
+        var marker: String?
+
+        @Option(help: ArgumentHelp("key[:asc|desc],... over \((Operation.policyCheckpointList.list?.sortKeys ?? []).joined(separator: ", ")) (default created_at:desc).",
+                                   valueName: "keys"))
+        var sort: String?
+
+        @Flag(help: "Follow every page and print them as one list.")
+        var all = false
+
+        @Option(name: .customLong("provider-id"), help: "The provider (default: the CSBS provider).")
+        var providerId: String?
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            var r = JSONObject()
+            for (key, value) in [("plan_id", planId), ("start_date", startDate), ("end_date", endDate),
+                                 ("marker", marker), ("sort", sort), ("provider_id", providerId)]
+            {
+                if let value { r[key] = .string(value) }
+            }
+            if let limit { r["limit"] = .int(limit) }
+            try Runner.list(global, .policyCheckpointList, r, all: all)
+        }
+    }
+
+    struct DeleteCheckpoint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "delete-checkpoint", abstract: "Delete a CSBS v1 checkpoint and its backups (policy.checkpoint_delete).",
+            discussion: "Prints {}. The checkpoint is \"deleting\" until its backups are gone, then it is not found.")
+
+        @Argument(help: ArgumentHelp("The checkpoint id.", valueName: "checkpoint-id"))
+        var id: String
+
+        @Option(name: .customLong("provider-id"), help: "The provider (default: the CSBS provider).")
+        var providerId: String?
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            var r: JSONObject = ["checkpoint_id": .string(id)]
+            if let providerId { r["provider_id"] = .string(providerId) }
+            try Runner.call(global, Operation.policyCheckpointDelete.name, .object(r))
         }
     }
 }

@@ -40,7 +40,7 @@ struct TaskCmd: ParsableCommand {
         @Option(name: .customLong("end-time"), help: ArgumentHelp("Created at or before (YYYY-MM-DDTHH:MM:SSZ).", valueName: "time"))
         var endTime: String?
 
-        @OptionGroup var paging: PagingOptions
+        @OptionGroup var paging: PagingOptions<TaskPages>
         @OptionGroup var global: GlobalOptions
 
         func run() throws {

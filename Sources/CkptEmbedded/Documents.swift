@@ -24,14 +24,7 @@ enum Documents {
     // MARK: Vault (CBR v3)
 
     static func vault(_ r: VaultCreateRequest, id: String, projectId: String, createdAt: String) -> JSONValue {
-        let resources: [JSONValue] = r.resources.map { res in
-            .object(JSONObject([
-                "id": .string(res.id), "name": .string(res.name), "type": .string(res.type),
-                "protect_status": .string(ProtectStatus.available.rawValue), "size": .int(res.sizeGB),
-                "backup_size": 0, "backup_count": 0,
-                "extra_info": extraInfo(res.extraInfo),
-            ]))
-        }
+        let resources: [JSONValue] = r.resources.map(vaultResource)
         var v = JSONObject([
             "id": .string(id), "name": .string(r.name), "description": .string(r.description ?? ""),
             "project_id": .string(projectId),
@@ -41,7 +34,7 @@ enum Documents {
                 "allocated": 0, "charging_mode": .string(r.chargingMode), "cloud_type": "public",
                 "consistent_level": .string(r.consistentLevel), "object_type": .string(r.objectType),
                 "protect_type": .string(r.protectType), "size": .int(r.sizeGB),
-                "spec_code": .string("vault.\(r.protectType).\(r.objectType).normal"),
+                "spec_code": .string(specCode(r)),
                 "status": .string(VaultStatus.available.rawValue), "used": 0,
             ])),
             "tags": .array(r.tags), "enterprise_project_id": .string(r.enterpriseProjectId),
@@ -50,6 +43,26 @@ enum Documents {
         ])
         if let p = r.backupPolicyId { v["backup_policy_id"] = .string(p) }
         return ["vault": .object(v)]
+    }
+
+    /// `billing.spec_code`: the one given, else the documented code of the
+    /// vault's kind (`vault.backup.volume.normal` for a disk vault, research
+    /// 1.8: the typed SDKs list no `...disk...` code).
+    static func specCode(_ r: VaultCreateRequest) -> String {
+        if let given = r.body["vault"]?["billing"]?["spec_code"]?.stringValue { return given }
+        let kind = ["disk": "volume", "rds": "database"][r.objectType] ?? r.objectType
+        return "vault.\(r.protectType).\(kind).normal"
+    }
+
+    /// A resource of a vault document (ResourceResp): `size`, `backup_size`
+    /// and `backup_count` are integers here (SPEC 6.3).
+    static func vaultResource(_ res: ProtectedResource) -> JSONValue {
+        .object(JSONObject([
+            "id": .string(res.id), "name": .string(res.name), "type": .string(res.type),
+            "protect_status": .string(ProtectStatus.available.rawValue), "size": .int(res.sizeGB),
+            "backup_size": 0, "backup_count": 0,
+            "extra_info": extraInfo(res.extraInfo),
+        ]))
     }
 
     /// ResourceExtraInfo with both documented arrays present.

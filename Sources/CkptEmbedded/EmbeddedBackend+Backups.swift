@@ -103,20 +103,26 @@ extension EmbeddedBackend {
             case .deleting, .waitingDelete: return Reply([:])
             case .available, .error: break
             }
-            let now = Clock.nowMs()
-            let duration = b.status == .error ? 0 : config.backupMsPerGB &* max(b.sizeGB, 1)
-            let log = try task(db, about: b, type: .delete, nowMs: now, endsMs: now &+ duration)
-            try log.insert(db)
-            b.job = log.id
-            if duration == 0 {
-                try Lifecycle.remove(db, b, counted: b.usesCapacity, atMs: now, project: project)
-            } else {
-                try Lifecycle.setBackupStatus(db, &b, .deleting, atMs: now, project: project)
-                b.readyAt = now &+ duration
-                try b.save(db)
-                try Lifecycle.refreshCheckpoint(db, b.checkpoint, project: project)
-            }
+            try startDelete(db, &b)
             return Reply([:])
+        }
+    }
+
+    /// Moves an `available` or `error` backup to `deleting` with its
+    /// `delete` task (or removes it at once when that takes no time).
+    func startDelete(_ db: Database, _ b: inout BackupRow) throws(CkptError) {
+        let now = Clock.nowMs()
+        let duration = b.status == .error ? 0 : config.backupMsPerGB &* max(b.sizeGB, 1)
+        let log = try task(db, about: b, type: .delete, nowMs: now, endsMs: now &+ duration)
+        try log.insert(db)
+        b.job = log.id
+        if duration == 0 {
+            try Lifecycle.remove(db, b, counted: b.usesCapacity, atMs: now, project: project)
+        } else {
+            try Lifecycle.setBackupStatus(db, &b, .deleting, atMs: now, project: project)
+            b.readyAt = now &+ duration
+            try b.save(db)
+            try Lifecycle.refreshCheckpoint(db, b.checkpoint, project: project)
         }
     }
 

@@ -26,6 +26,15 @@ extension EmbeddedBackend {
         .backupRestore: handler { (b, r: BackupRestoreRequest) throws(CkptError) in try b.restoreBackup(r) },
         .operationLogList: handler { (b, r: ListRequest) throws(CkptError) in try b.listOperationLogs(r) },
         .operationLogGet: handler { (b, r: IdRequest) throws(CkptError) in try b.getOperationLog(id: r.id) },
+        .vaultList: handler { (b, r: ListRequest) throws(CkptError) in try b.listVaults(r) },
+        .vaultUpdate: handler { (b, r: VaultUpdateRequest) throws(CkptError) in try b.updateVault(r) },
+        .vaultDelete: handler { (b, r: IdRequest) throws(CkptError) in try b.deleteVault(id: r.id) },
+        .vaultAddResources: handler { (b, r: VaultResourcesRequest) throws(CkptError) in try b.addVaultResources(r) },
+        .vaultRemoveResources: handler { (b, r: VaultResourcesRequest) throws(CkptError) in
+            try b.removeVaultResources(r)
+        },
+        .policyCheckpointList: handler { (b, r: ListRequest) throws(CkptError) in try b.listPolicyCheckpoints(r) },
+        .policyCheckpointDelete: handler { (b, r: IdRequest) throws(CkptError) in try b.deletePolicyCheckpoint(id: r.id) },
     ]
 
     /// A handler for requests of type `R` (what the operation's schema returns).

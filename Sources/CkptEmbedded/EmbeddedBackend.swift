@@ -100,7 +100,8 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
     package func setVaultStatus(_ r: SetStatusRequest) throws(CkptError) -> Reply {
         try withDatabase { (db) throws(CkptError) in
             try db.write { () throws(CkptError) in
-                let s = try db.statement("UPDATE vaults SET status = ? WHERE project_id = ? AND id = ?")
+                // A status set by hand holds: a `deleting` one never ends by itself.
+                let s = try db.statement("UPDATE vaults SET status = ?, ready_at = -1 WHERE project_id = ? AND id = ?")
                 s.bind(1, r.status); s.bind(2, project); s.bind(3, r.id)
                 try s.run()
                 guard db.changes == 1, let v = try VaultRow.load(db, project: project, id: r.id) else {

@@ -41,12 +41,20 @@ enum Lifecycle {
                 var row = row
                 try settle(db, backup: &row, project: project)
             }
+            let v = try db.statement("""
+                SELECT project_id, id, ready_at FROM vaults WHERE \(StoreSchema.deletingVaults) AND ready_at BETWEEN 0 AND ?
+                """)
+            v.bind(1, now)
+            var vaults: [(String, String, Int64)] = []
+            while try v.step() { vaults.append((v.text(0), v.text(1), v.int(2))) }
+            for (project, id, at) in vaults { try purgeVault(db, project: project, id: id, atMs: at) }
         }
     }
 
     private static let anyDueQuery = """
         SELECT EXISTS(SELECT 1 FROM checkpoints WHERE status = 'protecting' AND ready_at BETWEEN 0 AND ?1)
             OR EXISTS(SELECT 1 FROM backups WHERE \(StoreSchema.transitionalBackups) AND ready_at BETWEEN 0 AND ?1)
+            OR EXISTS(SELECT 1 FROM vaults WHERE \(StoreSchema.deletingVaults) AND ready_at BETWEEN 0 AND ?1)
         """
 
     private static func anyDue(_ db: Database, _ now: Int64) throws(CkptError) -> Bool {
@@ -189,6 +197,55 @@ enum Lifecycle {
     private static func addUsage(_ db: Database, _ b: BackupRow, _ gb: Int64, project: String) throws(CkptError) {
         guard !b.vault.isEmpty, gb != 0 else { return }
         try VaultRow.addUsage(db, project: project, id: b.vault, gb)
+    }
+
+    // MARK: Vaults
+
+    /// The end of a vault delete (SPEC 6.4, 6.8): the vault goes with every
+    /// backup in it, their checkpoints and every task about it but its
+    /// `vault_delete` tasks, which are the record of the delete and end
+    /// `success` with their counts.
+    static func purgeVault(_ db: Database, project: String, id: String, atMs: Int64) throws(CkptError) {
+        let vault = UUIDText.bytes(id) ?? []
+        let projectNo = try Projects.number(db, project, create: false) ?? -1
+        // The checkpoints the vault's backups belong to (a checkpoint with no
+        // backup left is gone already).
+        let c = try db.statement("SELECT DISTINCT checkpoint FROM backups WHERE vault = ?")
+        c.bind(1, blob: vault)
+        var checkpoints: [String] = []
+        while try c.step() { checkpoints.append(c.uuid(0)) }
+        let d = try db.statement("DELETE FROM backups WHERE vault = ?")
+        d.bind(1, blob: vault)
+        try d.run()
+        let removed = Int64(db.changes)
+        if removed > 0 {
+            // The project's count loses them; the vault's own count goes below.
+            try BackupCounts.add(db, 0 &- removed, vault: "", project: projectNo)
+        }
+        let counts = try db.statement("DELETE FROM backup_counts WHERE scope = ?")
+        counts.bind(1, blob: vault)
+        try counts.run()
+        for checkpoint in checkpoints {
+            if let row = try CheckpointRow.load(db, project: project, id: checkpoint, api: .cbr) { try row.remove(db) }
+        }
+        let logs = try db.statement("DELETE FROM operation_logs WHERE vault = ? AND type != ?")
+        logs.bind(1, blob: vault); logs.bind(2, OperationType.vaultDelete.code)
+        try logs.run()
+        let running = try db.statement("""
+            SELECT \(OperationLogRow.columns) FROM operation_logs WHERE vault = ? AND type = ? AND status = ?
+            """)
+        running.bind(1, blob: vault); running.bind(2, OperationType.vaultDelete.code)
+        running.bind(3, OperationLogStatus.running.code)
+        var tasks: [OperationLogRow] = []
+        while try running.step() { tasks.append(OperationLogRow.read(running)) }
+        for var task in tasks {
+            task.finish(.success, atMicros: atMs &* 1000)
+            task.extra = #"{"fail_count":0,"total_count":\#(removed)}"#
+            try task.save(db)
+        }
+        let v = try db.statement("DELETE FROM vaults WHERE project_id = ? AND id = ?")
+        v.bind(1, project); v.bind(2, id)
+        try v.run()
     }
 
     /// Ends a running task (none, or one that has ended already: nothing).

@@ -85,6 +85,21 @@ struct OperationLogRow {
             updatedUs: createdUs, endedUs: nil, startsMs: nowMs, endsMs: endsMs, errorCode: "", errorMessage: "")
     }
 
+    /// A new task about a vault, or one of its resources (`resource`):
+    /// a `vault_delete` or a `remove_resource`, running until `endsMs`.
+    static func about(vault: String, name: String, provider: ProviderKind, project: Int64,
+                      resource: ProtectedResource? = nil, type: OperationType, createdUs: Int64, nowMs: Int64,
+                      endsMs: Int64, extra: String) -> OperationLogRow
+    {
+        OperationLogRow(
+            id: UUIDGenerator.makeTimeOrdered(micros: createdUs), project: project, type: type, status: .running,
+            provider: provider, vault: vault, vaultName: name, checkpoint: "", policyId: "",
+            resourceId: resource?.id ?? "", resourceName: resource?.name ?? "",
+            resourceType: resource.flatMap { ResourceType(rawValue: $0.type) }, backupId: "", backupName: "",
+            incremental: false, target: "", extra: extra, requestId: "", createdUs: createdUs, startedUs: createdUs,
+            updatedUs: createdUs, endedUs: nil, startsMs: nowMs, endsMs: endsMs, errorCode: "", errorMessage: "")
+    }
+
     func insert(_ db: Database) throws(CkptError) {
         let s = try db.statement("""
             INSERT INTO operation_logs(id, project, type, status, provider, vault, vault_name, checkpoint, policy_id,
@@ -180,7 +195,8 @@ struct OperationLogRow {
         w.key("include_volumes"); w.beginArray(); w.endArray()
         w.endObject()
         w.endObject()
-        w.key(type.rawValue)
+        // The SDKs' OpExtraInfo names a remove's member in the plural.
+        w.key(type == .removeResource ? "remove_resources" : type.rawValue)
         if !extra.isEmpty {
             w.raw(extra)
         } else {

@@ -13,7 +13,7 @@ import CkptCore
 enum StoreSchema {
     /// 1: checkpoints in a WITHOUT ROWID table.  2: checkpoints in a rowid
     /// table with an index on id (see `checkpointsTable`).  3: backups and
-    /// operation logs (libckpt 1.1).
+    /// operation logs, vault deletes, CSBS checkpoint lists (libckpt 1.1).
     static let version: Int64 = 3
 
     /// A checkpoint row is most of a kilobyte (its document), so it lives in
@@ -113,7 +113,17 @@ enum StoreSchema {
           error_code TEXT NOT NULL, error_message TEXT NOT NULL) WITHOUT ROWID
         """,
         "CREATE INDEX IF NOT EXISTS operation_logs_by_vault ON operation_logs(vault)",
+        // A vault being deleted is gone at ready_at (Unix ms; -1: no delete
+        // pending); the index holds only the vaults being deleted.
+        "ALTER TABLE vaults ADD COLUMN ready_at INTEGER NOT NULL DEFAULT -1",
+        "CREATE INDEX IF NOT EXISTS vaults_due ON vaults(ready_at) WHERE \(deletingVaults)",
+        // CSBS v1 checkpoints by project and created_us (backups_from), for
+        // policy.checkpoint_list; CBR checkpoints are not in it.
+        "CREATE INDEX IF NOT EXISTS checkpoints_of_policies ON checkpoints(project_id, backups_from) WHERE api = 1",
     ]
+
+    /// The vaults whose delete is pending (`vaults_due`).
+    static let deletingVaults = "status = 'deleting'"
 
     /// A new store: version 2's tables, then version 3's.
     static let statements = [

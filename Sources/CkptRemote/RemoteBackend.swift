@@ -43,7 +43,7 @@ package final class RemoteBackend: Backend {
         var body: JSONValue?
         if route.method.hasBody { body = request.httpBody ?? .object(JSONObject()) }
         return try call(route.method, operation.family, path, query: request.httpQuery, body: body,
-                        emptyBodyIsEmptyObject: operation.successStatus != 200)
+                        emptyBodyIsEmptyObject: operation.successStatus != 200 || route.method == .delete)
     }
 
     // MARK: - One call

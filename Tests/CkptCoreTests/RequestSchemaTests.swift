@@ -87,9 +87,24 @@ struct RequestSchemaTests {
         let e = parameterError { () throws(CkptError) in _ = try PolicyExecuteRequest(value) }
         #expect(e?.errorCode == "CSBS.9001")
         #expect(e?.message.contains("provider_id") == true)
-        let missing = try JSONValue.parse(#"{"checkpoint":{"plan_id":"62171999-3df1-42f7-9513-6f9b1bea4744"}}"#)
-        let e2 = parameterError { () throws(CkptError) in _ = try PolicyExecuteRequest(missing) }
-        #expect(e2?.message == "checkpoint.parameters: is required")
+        let badExtra = try JSONValue.parse(#"{"checkpoint":{"plan_id":"62171999-3df1-42f7-9513-6f9b1bea4744","extra-info":"x"}}"#)
+        let e2 = parameterError { () throws(CkptError) in _ = try PolicyExecuteRequest(badExtra) }
+        #expect(e2?.errorCode == "CSBS.9001")
+        #expect(e2?.message == "checkpoint.extra-info: expected object or null, got string")
+    }
+
+    /// python-karborclient sends `{"plan_id", "extra-info"}` and no
+    /// `parameters` (SPEC 6.7): both forms of extra-info parse, and are sent on.
+    @Test func policyExecuteTakesKarborsBody() throws {
+        for extra in ["null", #"{"k":"v"}"#] {
+            let text = #"{"checkpoint":{"plan_id":"62171999-3df1-42f7-9513-6f9b1bea4744","extra-info":"# + extra + "}}"
+            let r = try PolicyExecuteRequest(JSONValue.parse(text))
+            #expect(r.autoTrigger == nil && r.resources == nil)
+            #expect(r.body["checkpoint"]?["extra-info"] == (try JSONValue.parse(extra)))
+            #expect(r.body["checkpoint"]?["parameters"] == [:])
+        }
+        let plain = try PolicyExecuteRequest(JSONValue.parse(#"{"checkpoint":{"plan_id":"62171999-3df1-42f7-9513-6f9b1bea4744"}}"#))
+        #expect(plain.body["checkpoint"]?["extra-info"] == nil)
     }
 
     @Test func unknownOperationIsInvalid() {

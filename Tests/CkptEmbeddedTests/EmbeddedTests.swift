@@ -189,4 +189,28 @@ struct EmbeddedTests {
         _ = try c.vault()
         #expect(access(dir + "/ckpt/store.db", F_OK) == 0)
     }
+
+    /// A handle keeps parsed vault documents; a vault another handle has
+    /// changed since (resources, name, capacity) is read again, not served
+    /// from the cache.
+    @Test func vaultChangesByAnotherHandleAreSeen() throws {
+        let path = tempStore()
+        let a = try client(path: path), b = try client(path: path)
+        let vault = try a.vault(size: 100, resources: [(server1, 10)])
+        _ = try a.backup(vault) // a parses and keeps the document
+        _ = try b.call("vault.add_resources", ["vault_id": .string(vault), "resources": [
+            ["id": .string(server2), "type": "OS::Nova::Server", "name": "second", "size": 5],
+        ]])
+        _ = try b.call("vault.update", ["vault_id": .string(vault), "vault": ["name": "renamed", "billing": ["size": 30]]])
+        let cp = try a.backup(vault)
+        let resources = cp["checkpoint"]?["vault"]?["resources"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
+        #expect(resources == [server1, server2])
+        #expect(cp["checkpoint"]?["vault"]?["name"] == "renamed")
+        // 10 + 10 + 5 GB used of 30: one more backup of both is over capacity.
+        let over = error { () throws(CkptError) in _ = try a.backup(vault) }
+        #expect(over?.errorCode == "BackupService.6114", "\(over?.message ?? "accepted")")
+        _ = try b.call("vault.remove_resources", ["vault_id": .string(vault), "resource_ids": [.string(server1)]])
+        let third = try a.backup(vault)
+        #expect(third["checkpoint"]?["vault"]?["resources"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [server2])
+    }
 }

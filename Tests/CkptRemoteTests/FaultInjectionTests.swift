@@ -204,6 +204,30 @@ struct FaultInjectionTests {
         #expect(try server.hits("/\(mode)/v1/\(b.config.projectId)/providers/\(csbsProviderId)/checkpoints") == 1)
     }
 
+    /// A PUT or DELETE may have acted once it was sent: like a POST it is
+    /// not sent again after a 5xx, a 429 or a dropped connection (SPEC 6.6).
+    @Test(arguments: ["s500", "s503", "s429-ra0", "reset", "truncated"])
+    func putAndDeleteAreNeverRepeated(_ mode: String) throws {
+        let b = try backend(mode, ["csbs_endpoint": .string("\(server.base)/\(mode)"), "retries": 3])
+        let p = b.config.projectId
+        let update = try VaultUpdateRequest(["vault_id": .string(vaultId), "vault": ["name": "n"]])
+        let cases: [(String, () throws -> Reply)] = [
+            ("/v3/\(p)/vaults/\(vaultId)", { try b.perform(.vaultUpdate, update) }),
+            ("/v3/\(p)/vaults/\(vaultId)", { try b.perform(.vaultDelete, IdRequest(ids: [("vault_id", vaultId)])) }),
+            ("/v1/\(p)/providers/\(csbsProviderId)/checkpoints/\(checkpointId)", {
+                try b.perform(.policyCheckpointDelete,
+                              IdRequest(ids: [("provider_id", csbsProviderId), ("checkpoint_id", checkpointId)]))
+            }),
+        ]
+        var expected: [String: Int] = [:]
+        for (path, call) in cases {
+            let (e, _) = failure(call)
+            #expect(e != nil)
+            expected[path, default: 0] += 1
+            #expect(try server.hits("/\(mode)" + path) == expected[path], "\(path)")
+        }
+    }
+
     /// libcurl re-sends a request by itself when a reused connection drops
     /// before any reply; a create must not get that second chance.
     @Test func createOnAReusedConnectionIsNotRepeated() throws {

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <sqlite3.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -1466,8 +1467,11 @@ static void test_policy_errors(void) {
                "{\"provider_id\":\"%s\",\"checkpoint_id\":\"%s\"}", OTHER_PROVIDER, MISSING_ID);
     call_failf(c, "policy.create", E9001, "policy.provider_id",
                "{\"policy\":{\"name\":\"p\",\"provider_id\":\"%s\",\"resources\":[]}}", OTHER_PROVIDER);
-    call_failf(c, "policy.execute", E9001, "checkpoint.parameters",
-               "{\"checkpoint\":{\"plan_id\":\"%s\"}}", plan);
+    /* Karbor's extra-info is an object or null (SPEC 6.7); parameters may be left out. */
+    call_failf(c, "policy.execute", E9001, "checkpoint.extra-info",
+               "{\"checkpoint\":{\"plan_id\":\"%s\",\"extra-info\":\"x\"}}", plan);
+    call_failf(c, "policy.execute", E9001, "checkpoint.extra_info",
+               "{\"checkpoint\":{\"plan_id\":\"%s\",\"extra_info\":{}}}", plan);
     call_failf(c, "policy.execute", E9001, "checkpoint.parameters.resources[0]",
                "{\"checkpoint\":{\"plan_id\":\"%s\",\"parameters\":{\"resources\":[\"%s\"]}}}", plan, MISSING_ID);
     /* CSBS.3002: unknown plan (execute and get). */
@@ -1980,36 +1984,46 @@ static int h_delete_fail(const char *file, int line, ckpt_client *c, const char 
 #define delete_ok(c, id) h_delete_ok(__FILE__, __LINE__, (c), (id))
 #define delete_fail(c, id, ...) h_delete_fail(__FILE__, __LINE__, (c), (id), __VA_ARGS__)
 
-/* ckpt_backup_list with printf-built filters (fmt NULL: NULL filters),
+/* A list function of the C API: ckpt_backup_list, ckpt_vault_list. */
+typedef int (*list_fn)(ckpt_client *, const json_t *, json_t **, json_t **);
+
+/* A list function with printf-built filters (fmt NULL: NULL filters),
  * expecting success.  Checks the ownership rules and the page's shape:
- * {"backups": [objects], "count", "offset", "limit"}, integers, count at
- * least the page's size.  Returns the page (json_decref it) or NULL. */
-static json_t *h_list(const char *file, int line, ckpt_client *c, const char *fmt, ...) {
+ * {"<key>": [objects with an id], "count", "offset", "limit"}, integers,
+ * count at least the page's size.  Returns the page (json_decref it) or NULL. */
+static json_t *h_page(const char *file, int line, ckpt_client *c, list_fn fn, const char *op, const char *key,
+                      const char *fmt, va_list ap) {
     json_t *filters = NULL;
     if (fmt) {
         char buf[4096];
-        va_list ap;
-        va_start(ap, fmt);
         vsnprintf(buf, sizeof buf, fmt, ap);
-        va_end(ap);
         filters = jf("%s", buf);
     }
     borrowed_t b = borrow(filters);
     json_t *resp = SENTINEL_J, *err = SENTINEL_J;
-    int rc = ckpt_backup_list(c, filters, &resp, &err);
-    json_t *page = h_typed_ok(file, line, "ckpt_backup_list", rc, resp, err);
-    h_borrowed(file, line, &b, "backup.list filters");
+    int rc = fn(c, filters, &resp, &err);
+    json_t *page = h_typed_ok(file, line, op, rc, resp, err);
+    h_borrowed(file, line, &b, op);
     json_decref(filters);
     if (!page) return NULL;
-    json_t *list = json_object_get(page, "backups");
+    json_t *list = json_object_get(page, key);
     json_t *count = json_object_get(page, "count");
-    h_check(json_is_array(list), file, line, "backup.list: backups is not an array");
+    h_check(json_is_array(list), file, line, "%s: %s is not an array", op, key);
     h_check(json_is_integer(count) && json_integer_value(count) >= (json_int_t)json_array_size(list), file, line,
-            "backup.list: count is not an integer >= the page size");
-    h_check(json_is_integer(json_object_get(page, "offset")), file, line, "backup.list: offset is not an integer");
-    h_check(json_is_integer(json_object_get(page, "limit")), file, line, "backup.list: limit is not an integer");
+            "%s: count is not an integer >= the page size", op);
+    h_check(json_is_integer(json_object_get(page, "offset")), file, line, "%s: offset is not an integer", op);
+    h_check(json_is_integer(json_object_get(page, "limit")), file, line, "%s: limit is not an integer", op);
     for (size_t i = 0; i < json_array_size(list); i++)
-        h_check(json_is_object(json_array_get(list, i)), file, line, "backup.list: backups[%zu] is not an object", i);
+        h_check(is_uuid(jstr(json_array_get(list, i), "id")), file, line, "%s: %s[%zu] has no id", op, key, i);
+    return page;
+}
+
+/* ckpt_backup_list: h_page of "backups". */
+static json_t *h_list(const char *file, int line, ckpt_client *c, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    json_t *page = h_page(file, line, c, ckpt_backup_list, "ckpt_backup_list", "backups", fmt, ap);
+    va_end(ap);
     return page;
 }
 
@@ -4090,6 +4104,273 @@ static void test_threads_backups(void) {
 }
 
 /* ==========================================================================
+ * Vaults (1.1): ckpt_vault_list, ckpt_vault_delete
+ * ========================================================================== */
+
+#define E6105 CKPT_ENOTFOUND, "not_found", 404, "BackupService.6105"
+
+/* ckpt_vault_list: h_page of "vaults". */
+static json_t *h_vault_list(const char *file, int line, ckpt_client *c, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    json_t *page = h_page(file, line, c, ckpt_vault_list, "ckpt_vault_list", "vaults", fmt, ap);
+    va_end(ap);
+    return page;
+}
+
+#define vault_list(c, ...) h_vault_list(__FILE__, __LINE__, (c), __VA_ARGS__)
+
+static long long page_count_of(const json_t *page) {
+    const json_t *n = json_object_get(page, "count");
+    return json_is_integer(n) ? (long long)json_integer_value(n) : -1;
+}
+
+/* The ids of a vault page, joined by commas, in order (free it). */
+static char *vault_ids(const json_t *page) {
+    char *out = calloc(1, 37 * 64 + 1);
+    json_t *list = json_object_get(page, "vaults");
+    for (size_t i = 0; out && i < json_array_size(list) && i < 64; i++) {
+        if (i) strcat(out, ",");
+        strncat(out, jstr(json_array_get(list, i), "id") ? jstr(json_array_get(list, i), "id") : "?", 36);
+    }
+    return out;
+}
+
+/* ckpt_vault_list: filters, paging, the same answer as ckpt_call, errors. */
+static void test_vault_list(void) {
+    ckpt_client *c = open_memory();
+    if (!c) return;
+    char r1[37], r2[37];
+    mkid(r1);
+    mkid(r2);
+    res_t a_res = {r1, NULL, "srv", 1}, b_res = {r2, "OS::Cinder::Volume", "vol", 1};
+    char *va = create_vault(c, "alpha", 10, &a_res, 1);
+    char *vb = create_vault(c, "beta", 20, &b_res, 1);
+    char *vc = create_vault(c, "gamma", 30, NULL, 0);
+    json_t *resp, *err;
+    if (va && vb && vc) {
+        json_t *all = vault_list(c, NULL);
+        CHECK(page_count_of(all) == 3 && json_array_size(json_object_get(all, "vaults")) == 3, "three vaults");
+        /* Newest first by default. */
+        char *ids = vault_ids(all);
+        char want[200];
+        snprintf(want, sizeof want, "%s,%s,%s", vc, vb, va);
+        CHECK(h_streq(ids, want), "default order %s, want %s", h_str(ids), want);
+        free(ids);
+        CHECK(h_streq(jstr(json_array_get(json_object_get(all, "vaults"), 2), "name"), "alpha"), "a listed vault is the vault");
+        json_decref(all);
+
+        json_t *p = vault_list(c, "{\"name\":\"beta\"}");
+        CHECK(page_count_of(p) == 1 && h_streq(jstr(json_array_get(json_object_get(p, "vaults"), 0), "id"), vb),
+              "name filter");
+        json_decref(p);
+        p = vault_list(c, "{\"id\":[\"%s\",\"%s\"]}", va, vc);
+        CHECK(page_count_of(p) == 2, "id filter with two ids: count %lld", page_count_of(p));
+        json_decref(p);
+        p = vault_list(c, "{\"id\":\"%s\"}", vb);
+        CHECK(page_count_of(p) == 1, "id filter with one id");
+        json_decref(p);
+        p = vault_list(c, "{\"resource_ids\":\"%s,%s\"}", r2, MISSING_ID);
+        CHECK(page_count_of(p) == 1 && h_streq(jstr(json_array_get(json_object_get(p, "vaults"), 0), "id"), vb),
+              "resource_ids filter");
+        json_decref(p);
+        set_vault_status(c, vc, "frozen");
+        p = vault_list(c, "{\"status\":\"frozen\"}");
+        CHECK(page_count_of(p) == 1 && h_streq(jstr(json_array_get(json_object_get(p, "vaults"), 0), "billing.status"), "frozen"),
+              "status filter reads the live status");
+        json_decref(p);
+        set_vault_status(c, vc, "available");
+        /* Paging: limit, offset, marker; count stays the total. */
+        p = vault_list(c, "{\"sort\":\"name:asc\",\"limit\":2}");
+        ids = vault_ids(p);
+        snprintf(want, sizeof want, "%s,%s", va, vb);
+        CHECK(h_streq(ids, want) && page_count_of(p) == 3, "first page by name: %s", h_str(ids));
+        free(ids);
+        json_decref(p);
+        p = vault_list(c, "{\"sort\":\"name:asc\",\"limit\":2,\"marker\":\"%s\"}", vb);
+        ids = vault_ids(p);
+        CHECK(h_streq(ids, vc) && page_count_of(p) == 3, "page after the marker: %s", h_str(ids));
+        free(ids);
+        json_decref(p);
+        p = vault_list(c, "{\"offset\":5}");
+        CHECK(json_array_size(json_object_get(p, "vaults")) == 0 && page_count_of(p) == 3, "a page past the end");
+        json_decref(p);
+        /* The same answer as ckpt_call. */
+        json_t *req = jf("{\"sort\":\"id:asc\"}");
+        json_t *lj = NULL, *cj = NULL;
+        CHECK(ckpt_vault_list(c, req, &lj, NULL) == CKPT_OK, "ckpt_vault_list");
+        CHECK(ckpt_call(c, "vault.list", req, &cj, NULL) == CKPT_OK, "ckpt_call vault.list");
+        CHECK(lj && cj && json_equal(lj, cj), "ckpt_vault_list and ckpt_call differ");
+        json_decref(lj);
+        json_decref(cj);
+        json_decref(req);
+    }
+    /* Errors. */
+    const char *bad[][2] = {
+        {"{\"limit\":0}", "limit"},           {"{\"sort\":\"size\"}", "sort"},
+        {"{\"id\":\"nope\"}", "id"},          {"{\"resource_ids\":\"x,y\"}", "resource_ids"},
+        {"{\"status\":\"gone\"}", "status"},  {"{\"vault_id\":\"" MISSING_ID "\"}", "vault_id"},
+        {"{\"marker\":\"" MISSING_ID "\"}", "marker"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *bj = jf("%s", bad[i][0]);
+        LC_FAIL(ckpt_vault_list(c, bj, &resp, &err), E9900, bad[i][1]);
+        json_decref(bj);
+    }
+    json_t *arr = json_array();
+    LC_FAIL(ckpt_vault_list(c, arr, &resp, &err), E9900, NULL);
+    json_decref(arr);
+    LC_FAIL(ckpt_vault_list(NULL, NULL, &resp, &err), E9900, "client");
+    CHECK(ckpt_vault_list(c, NULL, NULL, &err) == CKPT_EINVAL, "ckpt_vault_list(response NULL)");
+    json_decref(err);
+    CHECK(ckpt_vault_list(NULL, NULL, NULL, NULL) == CKPT_EINVAL, "ckpt_vault_list(all NULL)");
+    free(va);
+    free(vb);
+    free(vc);
+    ckpt_client_close(c);
+}
+
+/* Whether vault.get finds the vault. */
+static int vault_exists(ckpt_client *c, const char *vault) {
+    json_t *req = json_pack("{s:s}", "vault_id", vault), *resp = NULL;
+    int rc = ckpt_call(c, "vault.get", req, &resp, NULL);
+    json_decref(req);
+    json_decref(resp);
+    return rc == CKPT_OK;
+}
+
+/* ckpt_vault_delete expecting the given error object. */
+static int h_vault_delete_fail(const char *file, int line, ckpt_client *c, const char *id, int code,
+                               const char *cls, int http, const char *ecode, const char *msg_sub) {
+    json_t *err = SENTINEL_J;
+    int rc = ckpt_vault_delete(c, id, &err);
+    int ok = h_check(rc == code, file, line, "ckpt_vault_delete(%.40s): rc %d, want %d", h_str(id), rc, code);
+    if (err == SENTINEL_J) err = NULL;
+    ok &= h_check_error(file, line, err, code, cls, http, ecode, msg_sub);
+    json_decref(err);
+    return ok;
+}
+
+#define vault_delete_fail(c, id, ...) h_vault_delete_fail(__FILE__, __LINE__, (c), (id), __VA_ARGS__)
+
+/* The number of `type` tasks of a vault (operation_log.list's count). */
+static long long vault_logs(ckpt_client *c, const char *vault, const char *type) {
+    json_t *l = type ? call_okf(c, "operation_log.list", "{\"vault_id\":\"%s\",\"operation_type\":\"%s\"}", vault, type)
+                     : call_okf(c, "operation_log.list", "{\"vault_id\":\"%s\"}", vault);
+    long long n = json_is_integer(json_object_get(l, "count")) ? (long long)json_integer_value(json_object_get(l, "count")) : -1;
+    json_decref(l);
+    return n;
+}
+
+/* ckpt_vault_delete: the cascade, the vault_delete task, 6203, 6105, 9900. */
+static void test_vault_delete(void) {
+    ckpt_client *c = open_memory();
+    if (!c) return;
+    char r1[37], r2[37], r3[37];
+    mkid(r1);
+    mkid(r2);
+    mkid(r3);
+    res_t doomed_res[2] = {{r1, NULL, "srv", 2}, {r2, "OS::Cinder::Volume", "vol", 3}};
+    res_t kept_res = {r3, NULL, "keep", 1};
+    char *v = create_vault(c, "doomed", 100, doomed_res, 2);
+    char *k = create_vault(c, "kept", 100, &kept_res, 1);
+    json_t *resp, *err;
+    if (v && k) {
+        char *cps[3] = {0};
+        for (int i = 0; i < 3; i++) cps[i] = create_checkpoint(c, v, NULL);
+        char *kcp = create_checkpoint(c, k, NULL);
+        char *gone = cps[0] ? backup_of(c, cps[0], r2) : NULL;
+        if (gone) delete_ok(c, gone); /* a delete task of the vault */
+        json_t *before = list_ok(c, NULL);
+        long long total = page_count(before);
+        json_decref(before);
+        CHECK(total == 6, "%lld backups before the delete, want 6", total);
+        long long kept_used = vault_used(c, k);
+
+        /* 6203 while one is being made; nothing changes. */
+        set_checkpoint_status(c, cps[1], "protecting");
+        vault_delete_fail(c, v, CKPT_ECONFLICT, "conflict", 400, "BackupService.6203", v);
+        json_t *g = call_okf(c, "vault.get", "{\"vault_id\":\"%s\"}", v);
+        CHECK(h_streq(jstr(g, "vault.billing.status"), "available"), "a refused delete changed the vault");
+        json_decref(g);
+        CHECK(vault_logs(c, v, "vault_delete") == 0, "a refused delete wrote a task");
+        set_checkpoint_status(c, cps[1], "available");
+
+        /* Gone at once (no simulated duration), with everything in it. */
+        json_t *e2 = SENTINEL_J;
+        CHECK(ckpt_vault_delete(c, v, &e2) == CKPT_OK && e2 == NULL, "ckpt_vault_delete: rc or *error");
+        if (e2 != SENTINEL_J) json_decref(e2);
+        call_failf(c, "vault.get", E6105, v, "{\"vault_id\":\"%s\"}", v);
+        json_t *l = list_ok(c, "{\"vault_id\":\"%s\"}", v);
+        CHECK(l && page_size(l) == 0 && page_count(l) == 0, "backup.list of a deleted vault is not empty");
+        json_decref(l);
+        l = list_ok(c, NULL);
+        CHECK(page_count(l) == 1, "%lld backups left, want the other vault's 1", page_count(l));
+        json_decref(l);
+        for (int i = 0; i < 3; i++)
+            if (cps[i]) LC_FAIL(ckpt_checkpoint_get(c, cps[i], &resp, &err), E6217, cps[i]);
+        CHECK(vault_logs(c, v, NULL) == 1, "%lld tasks of the deleted vault, want its vault_delete only",
+              vault_logs(c, v, NULL));
+        json_t *t = call_okf(c, "operation_log.list", "{\"vault_id\":\"%s\"}", v);
+        json_t *log = json_array_get(json_object_get(t, "operation_logs"), 0);
+        check_operation_log("vault_delete log", log, "vault_delete", "success");
+        CHECK(json_integer_value(jget(log, "extra_info.vault_delete.total_count")) == 5 &&
+                  json_integer_value(jget(log, "extra_info.vault_delete.fail_count")) == 0,
+              "vault_delete counts: %s", h_str(jstr(log, "id")));
+        CHECK(h_streq(jstr(log, "vault_name"), "doomed"), "vault_delete log: vault_name");
+        json_decref(t);
+        /* The other vault is untouched. */
+        CHECK(vault_used(c, k) == kept_used, "the other vault's usage changed");
+        CHECK(kcp && h_streq(status_of(c, kcp), "available"), "the other vault's checkpoint");
+        /* Twice: it is gone. */
+        vault_delete_fail(c, v, E6105, v);
+        free(gone);
+        free(kcp);
+        for (int i = 0; i < 3; i++) free(cps[i]);
+    }
+    vault_delete_fail(c, MISSING_ID, E6105, MISSING_ID);
+    vault_delete_fail(c, NULL, E9900, "vault_id");
+    vault_delete_fail(c, "nope", E9900, "vault_id");
+    vault_delete_fail(c, "\xff", E9900, "vault_id");
+    vault_delete_fail(NULL, MISSING_ID, E9900, "client");
+    CHECK(ckpt_vault_delete(c, MISSING_ID, NULL) == CKPT_ENOTFOUND, "failing delete with NULL error");
+    CHECK(ckpt_vault_delete(NULL, NULL, NULL) == CKPT_EINVAL, "ckpt_vault_delete(all NULL)");
+    free(v);
+    free(k);
+    ckpt_client_close(c);
+
+    /* With a simulated duration: "deleting", then gone. */
+    c = h_open(__FILE__, __LINE__, "{\"path\":\":memory:\",\"simulate\":{\"backup_ms_per_gb\":100}}");
+    if (!c) return;
+    char r4[37];
+    mkid(r4);
+    res_t slow = {r4, NULL, "slow", 1};
+    v = create_vault(c, "slow", 10, &slow, 1);
+    if (v) {
+        CHECK(ckpt_vault_delete(c, v, NULL) == CKPT_OK, "delete of an empty vault");
+        json_t *g = call_okf(c, "vault.get", "{\"vault_id\":\"%s\"}", v);
+        CHECK(h_streq(jstr(g, "vault.billing.status"), "deleting"), "vault is %s, want deleting",
+              h_str(jstr(g, "vault.billing.status")));
+        json_decref(g);
+        CHECK(ckpt_vault_delete(c, v, NULL) == CKPT_OK, "deleting a vault being deleted changes nothing");
+        CHECK(vault_logs(c, v, "vault_delete") == 1, "one vault_delete task, not two");
+        json_t *cr = NULL, *ce = NULL;
+        CHECK(ckpt_checkpoint_create(c, v, NULL, &cr, &ce) == CKPT_ECONFLICT, "a backup of a deleting vault");
+        json_decref(cr);
+        json_decref(ce);
+        long long t0 = now_ms();
+        int found = 1;
+        while (found && now_ms() - t0 < 5000) {
+            found = vault_exists(c, v);
+            if (found) sleep_ms(20);
+        }
+        CHECK(!found, "the vault is still there 5 s after its delete began");
+    }
+    free(v);
+    ckpt_client_close(c);
+}
+
+/* ==========================================================================
  * Processes: several processes on one store; kill -9 loses no success
  * ========================================================================== */
 
@@ -4228,6 +4509,192 @@ out:
     rm_rf(dir);
 }
 
+/* Whether a failure is one the documents give for the call while its vault
+ * is deleted under it: create of a vault being deleted (6113) or gone
+ * (6105), every resource busy (1001); delete of a backup gone (6200), being
+ * made (6203) or restored (6216). */
+static int documented_race(const char *op, const json_t *err) {
+    const char *code = jstr(err, "error_code");
+    if (!code) return 0;
+    if (strcmp(op, "create") == 0)
+        return !strcmp(code, "BackupService.6113") || !strcmp(code, "BackupService.6105") ||
+               !strcmp(code, "BackupService.1001");
+    if (strcmp(op, "delete") == 0)
+        return !strcmp(code, "BackupService.6200") || !strcmp(code, "BackupService.6203") ||
+               !strcmp(code, "BackupService.6216");
+    return 0;
+}
+
+/* A child's work while the vault is deleted: create, list and delete, until
+ * creates have met the vault gone (6105) ten times, or n rounds.  Returns
+ * the number of undocumented failures (255 if the vault never went). */
+static int child_churns(const char *dir, const char *vault, int n) {
+    ckpt_client *c = NULL;
+    char cfg[2048], *err = NULL, filters[128];
+    snprintf(cfg, sizeof cfg,
+             "{\"path\":\"%s/churn.db\",\"durability\":\"normal\",\"simulate\":{\"backup_ms_per_gb\":3}}", dir);
+    if (ckpt_client_open_text(cfg, &c, &err) != CKPT_OK) {
+        fprintf(stderr, "child %d: open: %s\n", (int)getpid(), h_str(err));
+        ckpt_free(err);
+        return 1;
+    }
+    snprintf(filters, sizeof filters, "{\"vault_id\":\"%s\",\"limit\":5}", vault);
+    json_t *f = jf("%s", filters);
+    int failures = 0, gone = 0;
+    for (int i = 0; i < n; i++) {
+        json_t *resp = NULL, *e = NULL;
+        const char *op = "create";
+        int rc = ckpt_checkpoint_create(c, vault, NULL, &resp, &e);
+        if (rc == CKPT_OK) {
+            json_decref(resp);
+            resp = NULL;
+            op = "list";
+            rc = ckpt_backup_list(c, f, &resp, &e);
+            const char *victim = rc == CKPT_OK ? jstr(json_array_get(json_object_get(resp, "backups"), 0), "id") : NULL;
+            if (victim) {
+                op = "delete";
+                rc = ckpt_backup_delete(c, victim, &e);
+            }
+        }
+        if (rc != CKPT_OK && h_streq(jstr(e, "error_code"), "BackupService.6105") && ++gone == 10) {
+            json_decref(e);
+            break;
+        }
+        if (rc != CKPT_OK && !documented_race(op, e)) {
+            char *d = h_dump(e);
+            if (failures++ < 3) fprintf(stderr, "child %d: %s %d: rc %d %s\n", (int)getpid(), op, i, rc, d);
+            free(d);
+        }
+        json_decref(resp);
+        json_decref(e);
+    }
+    json_decref(f);
+    ckpt_client_close(c);
+    if (gone < 10) return 255;
+    return failures > 254 ? 254 : failures;
+}
+
+/* One integer from a query of the store file (-1 when it fails). */
+static long long store_int(sqlite3 *db, const char *sql) {
+    sqlite3_stmt *st = NULL;
+    long long out = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return out;
+}
+
+/* Four processes create, list and delete in a vault while a fifth deletes
+ * it: no failure but the documented ones, nothing of the vault left, and
+ * the store sound. */
+static void test_processes_vault_delete(void) {
+    char *dir = make_tmpdir();
+    ckpt_client *c = open_file(dir, "churn.db", "\"durability\":\"normal\",\"simulate\":{\"backup_ms_per_gb\":3}");
+    if (!c) {
+        rm_rf(dir);
+        return;
+    }
+    char r[3][37];
+    res_t res[3];
+    for (int i = 0; i < 3; i++) {
+        mkid(r[i]);
+        res[i] = (res_t){r[i], NULL, "srv", 1};
+    }
+    char *v = create_vault(c, "churn", 10485760, res, 3);
+    char rk[37];
+    mkid(rk);
+    res_t kept_res = {rk, NULL, "kept", 1};
+    char *k = create_vault(c, "kept", 100, &kept_res, 1);
+    char *kcp = k ? create_checkpoint(c, k, NULL) : NULL;
+    pid_t kids[4] = {0};
+    for (int i = 0; v && i < 4; i++) {
+        fflush(NULL);
+        kids[i] = fork();
+        if (kids[i] == 0) _exit(child_churns(dir, v, 100000));
+        CHECK(kids[i] > 0, "fork");
+    }
+    sleep_ms(300);
+    /* The fifth: delete the vault, again while a backup of it is being made (6203). */
+    int rc = CKPT_ECONFLICT, refused = 0;
+    long long t0 = now_ms();
+    while (v && rc == CKPT_ECONFLICT && now_ms() - t0 < 20000) {
+        json_t *e = NULL;
+        rc = ckpt_vault_delete(c, v, &e);
+        if (rc == CKPT_ECONFLICT) {
+            CHECK(h_streq(jstr(e, "error_code"), "BackupService.6203"), "vault delete refused with %s",
+                  h_str(jstr(e, "error_code")));
+            refused++;
+            sleep_ms(2);
+        }
+        json_decref(e);
+    }
+    CHECK(rc == CKPT_OK, "vault delete under load: rc %d after %d refusals", rc, refused);
+    for (int i = 0; i < 4; i++) {
+        int st = 0;
+        if (kids[i] <= 0) continue;
+        waitpid(kids[i], &st, 0);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child %d: status 0x%x (undocumented failures or crash)", i, st);
+    }
+    /* Gone, once its simulated time has passed. */
+    int found = 1;
+    t0 = now_ms();
+    while (v && found && now_ms() - t0 < 20000) {
+        found = vault_exists(c, v);
+        if (found) sleep_ms(20);
+    }
+    CHECK(!found, "the vault outlived its delete");
+    if (v) {
+        json_t *l = list_ok(c, "{\"vault_id\":\"%s\"}", v);
+        CHECK(l && page_count(l) == 0, "backups of the deleted vault remain");
+        json_decref(l);
+        CHECK(vault_logs(c, v, NULL) == 1 && vault_logs(c, v, "vault_delete") == 1,
+              "tasks of the deleted vault: %lld, want its vault_delete only", vault_logs(c, v, NULL));
+        json_t *t = call_okf(c, "operation_log.list", "{\"vault_id\":\"%s\"}", v);
+        json_t *log = json_array_get(json_object_get(t, "operation_logs"), 0);
+        CHECK(h_streq(jstr(log, "status"), "success") &&
+                  json_integer_value(jget(log, "extra_info.vault_delete.total_count")) > 0,
+              "the vault_delete task: %s, total_count %lld (the children made no backup?)", h_str(jstr(log, "status")),
+              (long long)json_integer_value(jget(log, "extra_info.vault_delete.total_count")));
+        json_decref(t);
+    }
+    CHECK(kcp && h_streq(status_of(c, kcp), "available"), "the other vault's checkpoint");
+    ckpt_client_close(c);
+    /* Nothing dangles, in the file itself. */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/churn.db", dir);
+    sqlite3 *db = NULL;
+    if (CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "open the store read-only")) {
+        sqlite3_stmt *st = NULL;
+        const char *ok = NULL;
+        if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+            ok = (const char *)sqlite3_column_text(st, 0);
+        CHECK(ok && strcmp(ok, "ok") == 0, "integrity_check: %s", h_str(ok));
+        sqlite3_finalize(st);
+        CHECK(store_int(db, "SELECT count(*) FROM backups") == 1, "backups left: %lld, want the other vault's 1",
+              store_int(db, "SELECT count(*) FROM backups"));
+        CHECK(store_int(db, "SELECT count(*) FROM checkpoints") == 1, "checkpoints left: %lld, want 1",
+              store_int(db, "SELECT count(*) FROM checkpoints"));
+        CHECK(store_int(db, "SELECT count(*) FROM resource_locks") == 0, "resource locks left");
+        CHECK(store_int(db, "SELECT count(*) FROM vaults") == 1, "vault rows left: %lld, want 1",
+              store_int(db, "SELECT count(*) FROM vaults"));
+        /* The kept counts agree with the rows: the project's, and each vault's. */
+        CHECK(store_int(db, "SELECT n FROM backup_counts WHERE substr(scope, 1, 1) = X'50'") == 1,
+              "the project's backup count is %lld, want 1",
+              store_int(db, "SELECT n FROM backup_counts WHERE substr(scope, 1, 1) = X'50'"));
+        CHECK(store_int(db, "SELECT count(*) FROM backup_counts WHERE length(scope) = 16 AND n != "
+                            "(SELECT count(*) FROM backups WHERE vault = scope)") == 0,
+              "a vault's backup count disagrees with its rows");
+        CHECK(store_int(db, "SELECT count(*) FROM operation_logs WHERE checkpoint != X'' AND checkpoint NOT IN "
+                            "(SELECT checkpoint FROM backups) AND type = 0") == 0,
+              "backup tasks of checkpoints that are gone remain");
+        sqlite3_close(db);
+    }
+    free(kcp);
+    free(k);
+    free(v);
+    rm_rf(dir);
+}
+
 /* ==========================================================================
  * Main
  * ========================================================================== */
@@ -4263,6 +4730,8 @@ static const struct test tests[] = {
     {"backup_prune", test_backup_prune, 0},
     {"checkpoint_wait_ex", test_checkpoint_wait_ex, 0},
     {"lifecycle_backups", test_lifecycle_backups, 0},
+    {"vault_list", test_vault_list, 0},
+    {"vault_delete", test_vault_delete, 0},
     {"seed_checkpoint_v3", test_seed_checkpoint_v3, 0},
     {"seed_policy_v1", test_seed_policy_v1, 0},
     {"call_meta", test_call_meta, 0},
@@ -4274,6 +4743,7 @@ static const struct test tests[] = {
     {"threads_wait", test_threads_wait_does_not_block, 1},
     {"threads_backups", test_threads_backups, 1},
     {"processes", test_processes, 1},
+    {"processes_vault_delete", test_processes_vault_delete, 1},
 };
 
 int main(int argc, char **argv) {

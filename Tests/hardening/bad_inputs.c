@@ -31,6 +31,14 @@
 #define R1 "aaaaaaaa-0000-4000-8000-000000000001"
 #define R2 "aaaaaaaa-0000-4000-8000-000000000002"
 #define PR1 "bbbbbbbb-0000-4000-8000-000000000001"
+/* 1.1 part 2 (vaults and CSBS checkpoints): */
+#define R3 "aaaaaaaa-0000-4000-8000-000000000003"  /* in {vault_id2}: 6103 when added to {vault_id} */
+#define R4 "aaaaaaaa-0000-4000-8000-000000000004"  /* in {vault_id2}: what the remove_resources cases remove */
+#define R5 "aaaaaaaa-0000-4000-8000-000000000005"  /* in {busy_vault_id}, held by a backup being made */
+#define PR2 "bbbbbbbb-0000-4000-8000-000000000002" /* in the busy policy, held by a v1 checkpoint being made */
+/* Backups made through the busy handle take this long per GB (the maximum),
+ * so they stay "protecting" for hours: far longer than a run. */
+#define BUSY_MS_PER_GB "3600000"
 #define MISSING_ID "00000000-0000-4000-8000-00000000dead"
 
 typedef struct {
@@ -49,6 +57,13 @@ static void ph_set(const char *name, const char *value) {
     ph[nph].name = name;
     ph[nph].value = strdup(value);
     nph++;
+}
+
+/* A placeholder set to response["<top>"]["id"]. */
+static void ph_set_id(const char *name, const json_t *resp, const char *top) {
+    char *id = h_id(resp, top);
+    ph_set(name, id);
+    free(id);
 }
 
 static const char *ph_get(const char *name) {
@@ -238,6 +253,66 @@ static void setup_fixtures(void) {
     ph_set("backup_id", backup_id);
     ph_set("old_backup_id", old_backup_id);
     ph_set("operation_log_id", log_id);
+
+    /* 1.1 part 2.  {spare_v1_checkpoint_id}: a second v1 checkpoint of
+     * {plan_id}, the target of the policy.checkpoint_delete cases (so a
+     * wrongly accepted delete leaves {v1_checkpoint_id} readable). */
+    snprintf(req, sizeof req, "{\"checkpoint\": {\"plan_id\": \"%s\", \"parameters\": {}}}", plan_id);
+    json_t *e_spare = h_must(g_client, "policy.execute", req);
+    ph_set_id("spare_v1_checkpoint_id", e_spare, "checkpoint");
+    json_decref(e_spare);
+    /* {spare_vault_id}: an empty vault, the target of the vault.delete cases
+     * (a wrongly accepted delete removes nothing another case needs). */
+    json_t *spare = h_must(g_client, "vault.create",
+                           "{\"vault\": {\"name\": \"hardening-spare\", \"billing\": {\"size\": 10}, \"resources\": []}}");
+    ph_set_id("spare_vault_id", spare, "vault");
+    json_decref(spare);
+    /* {vault_id2}: a second vault holding {resource_id3} (in another vault:
+     * 6103 when added to {vault_id}) and {resource_id4} (what the
+     * remove_resources cases remove from it). */
+    json_t *v2 = h_must(g_client, "vault.create",
+                        "{\"vault\": {\"name\": \"hardening-2\", \"billing\": {\"size\": 10}, \"resources\": ["
+                        "{\"id\": \"" R3 "\", \"type\": \"OS::Nova::Server\", \"name\": \"r3\", \"size\": 1},"
+                        "{\"id\": \"" R4 "\", \"type\": \"OS::Nova::Server\", \"name\": \"r4\", \"size\": 1}]}}");
+    ph_set_id("vault_id2", v2, "vault");
+    json_decref(v2);
+    ph_set("resource_id3", R3);
+    ph_set("resource_id4", R4);
+    /* {busy_vault_id}: a vault whose backup of {busy_resource_id} is being
+     * made, and {busy_v1_checkpoint_id}: a v1 checkpoint being made, both
+     * through a second handle whose simulated backups take hours.  They are
+     * what 6203 (vault.delete), 6134 (vault.remove_resources), 6203
+     * (backup.delete of {busy_backup_id}) and CSBS.2003
+     * (policy.checkpoint_delete) refuse. */
+    json_t *bv = h_must(g_client, "vault.create",
+                        "{\"vault\": {\"name\": \"hardening-busy\", \"billing\": {\"size\": 100}, \"resources\": ["
+                        "{\"id\": \"" R5 "\", \"type\": \"OS::Nova::Server\", \"name\": \"r5\", \"size\": 10}]}}");
+    char *busy_vault = h_id(bv, "vault");
+    json_decref(bv);
+    json_t *bp = h_must(g_client, "policy.create",
+                        "{\"policy\": {\"name\": \"hardening-busy\", \"resources\": ["
+                        "{\"id\": \"" PR2 "\", \"type\": \"OS::Nova::Server\", \"name\": \"p2\", \"size\": 10}]}}");
+    char *busy_plan = h_id(bp, "policy");
+    json_decref(bp);
+    ckpt_client *slow = h_open("{\"path\": \"%s\", \"simulate\": {\"backup_ms_per_gb\": " BUSY_MS_PER_GB "}}", g_store);
+    snprintf(req, sizeof req, "{\"checkpoint\": {\"vault_id\": \"%s\", \"parameters\": {\"resources\": [\"" R5 "\"]}}}",
+             busy_vault);
+    json_t *bc = h_must(slow, "checkpoint.create", req);
+    char *busy_cid = h_id(bc, "checkpoint");
+    json_decref(bc);
+    snprintf(req, sizeof req, "{\"checkpoint\": {\"plan_id\": \"%s\", \"parameters\": {}}}", busy_plan);
+    json_t *be = h_must(slow, "policy.execute", req);
+    ph_set_id("busy_v1_checkpoint_id", be, "checkpoint");
+    json_decref(be);
+    ckpt_client_close(slow);
+    char *busy_backup = h_first_id(g_client, "backup.list", "backups", "{\"checkpoint_id\": \"%s\"}", busy_cid);
+    ph_set("busy_vault_id", busy_vault);
+    ph_set("busy_resource_id", R5);
+    ph_set("busy_backup_id", busy_backup);
+    free(busy_vault);
+    free(busy_plan);
+    free(busy_cid);
+    free(busy_backup);
     free(old_cid);
     free(backup_id);
     free(old_backup_id);
@@ -300,6 +375,8 @@ enum fn {
     FN_BACKUP_RESTORE,
     FN_LOG_WAIT,
     FN_BACKUP_PRUNE,
+    FN_VAULT_LIST,
+    FN_VAULT_DELETE,
     FN_BAD
 };
 
@@ -328,7 +405,9 @@ static enum fn fn_of(const char *api, const char *function) {
                {"ckpt_backup_delete", FN_BACKUP_DELETE},
                {"ckpt_backup_restore", FN_BACKUP_RESTORE},
                {"ckpt_operation_log_wait", FN_LOG_WAIT},
-               {"ckpt_backup_prune", FN_BACKUP_PRUNE}};
+               {"ckpt_backup_prune", FN_BACKUP_PRUNE},
+               {"ckpt_vault_list", FN_VAULT_LIST},
+               {"ckpt_vault_delete", FN_VAULT_DELETE}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i].name, function) == 0) return map[i].fn;
     return FN_BAD;
@@ -344,7 +423,8 @@ static int g_nwhy;
 /* The string argument of a typed function ("vault_id", "plan_id", ...). */
 static const char *id_arg_of(enum fn fn) {
     switch (fn) {
-    case FN_CREATE: return "vault_id";
+    case FN_CREATE:
+    case FN_VAULT_DELETE: return "vault_id";
     case FN_EXECUTE: return "plan_id";
     case FN_BACKUP_GET:
     case FN_BACKUP_DELETE:
@@ -360,7 +440,8 @@ static const char *json_arg_of(enum fn fn) {
     switch (fn) {
     case FN_CREATE:
     case FN_EXECUTE: return "parameters";
-    case FN_BACKUP_LIST: return "filters";
+    case FN_BACKUP_LIST:
+    case FN_VAULT_LIST: return "filters";
     case FN_BACKUP_RESTORE: return "restore";
     case FN_BACKUP_PRUNE: return "request";
     default: return NULL;
@@ -650,7 +731,8 @@ static void run_case(const json_t *c, tally *t) {
     const char *cfgp = is_null_arg(c, "config") ? NULL : cfg.p;
     const char *idp = id.p;
     int null_resp = is_null_arg(c, "response") || is_null_arg(c, "out");
-    int has_resp = fn != FN_BACKUP_DELETE; /* ckpt_backup_delete has no response out-parameter */
+    /* ckpt_backup_delete and ckpt_vault_delete have no response out-parameter */
+    int has_resp = fn != FN_BACKUP_DELETE && fn != FN_VAULT_DELETE;
     int null_err = is_null_arg(c, "error");
     if (is_null_arg(c, idname)) idp = NULL;
     const char *statusp = is_null_arg(c, "status") ? NULL : status.p;
@@ -722,6 +804,12 @@ static void run_case(const json_t *c, tally *t) {
             break;
         case FN_BACKUP_PRUNE:
             rc = ckpt_backup_prune(client, params, null_resp ? NULL : &resp_j, null_err ? NULL : &err_j);
+            break;
+        case FN_VAULT_LIST:
+            rc = ckpt_vault_list(client, params, null_resp ? NULL : &resp_j, null_err ? NULL : &err_j);
+            break;
+        case FN_VAULT_DELETE:
+            rc = ckpt_vault_delete(client, idp, null_err ? NULL : &err_j);
             break;
         case FN_BAD:
             break;
@@ -871,6 +959,18 @@ static void builtin(const char *name, int ok, tally *t) {
     }
 }
 
+/* The answer of {"<key>": "<id>"} to op, or NULL when it fails. */
+static json_t *call_ok(const char *op, const char *key, const char *id) {
+    json_t *req = json_pack("{ss}", key, id ? id : ""), *resp = NULL;
+    int rc = ckpt_call(g_client, op, req, &resp, NULL);
+    json_decref(req);
+    if (rc != CKPT_OK) {
+        if (g_verbose) printf("builtin: %s %s failed (%d)\n", op, id ? id : "(null)", rc);
+        return NULL;
+    }
+    return resp;
+}
+
 static void builtins(tally *t) {
     builtin("version", strcmp(ckpt_version(), CKPT_VERSION_STRING) == 0, t);
     char number[32];
@@ -912,6 +1012,29 @@ static void builtins(tally *t) {
     json_decref(resp);
     json_decref(err);
     builtin("lifecycle_fixtures_intact", backups_ok, t);
+    /* ... and the fixtures of 1.1 part 2: the spare and second vaults with
+     * their resources, the spare v1 checkpoint, and the backups in progress. */
+    int ok2 = 1;
+    json_t *j = call_ok("vault.get", "vault_id", ph_get("spare_vault_id"));
+    ok2 &= j && strcmp(h_err_str(json_object_get(json_object_get(j, "vault"), "billing"), "status"), "available") == 0;
+    json_decref(j);
+    j = call_ok("vault.get", "vault_id", ph_get("vault_id2"));
+    ok2 &= j && json_array_size(json_object_get(json_object_get(j, "vault"), "resources")) == 2;
+    json_decref(j);
+    j = call_ok("vault.get", "vault_id", ph_get("vault_id"));
+    ok2 &= j && strcmp(h_err_str(json_object_get(j, "vault"), "name"), "hardening") == 0 &&
+           json_array_size(json_object_get(json_object_get(j, "vault"), "resources")) == 2;
+    json_decref(j);
+    j = call_ok("policy.checkpoint_get", "checkpoint_id", ph_get("spare_v1_checkpoint_id"));
+    ok2 &= j && strcmp(h_err_str(json_object_get(j, "checkpoint"), "status"), "available") == 0;
+    json_decref(j);
+    j = call_ok("policy.checkpoint_get", "checkpoint_id", ph_get("busy_v1_checkpoint_id"));
+    ok2 &= j && strcmp(h_err_str(json_object_get(j, "checkpoint"), "status"), "protecting") == 0;
+    json_decref(j);
+    j = call_ok("backup.get", "backup_id", ph_get("busy_backup_id"));
+    ok2 &= j && strcmp(h_err_str(json_object_get(j, "backup"), "status"), "protecting") == 0;
+    json_decref(j);
+    builtin("vault_and_v1_fixtures_intact", ok2, t);
 }
 
 int main(int argc, char **argv) {

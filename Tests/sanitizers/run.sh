@@ -80,7 +80,7 @@ build_test() {
   fi
   "$CLANG" -fsanitize="$sanitizer" -g -O1 -fno-omit-frame-pointer -fuse-ld=lld -std=c99 -pthread \
     -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude -ITests/c Tests/c/test_api.c -o "$scratch/test_api" \
-    -L"$scratch/lib" -lckpt -ljansson -Wl,-rpath,"$ROOT/$scratch/lib" "${extra[@]}"
+    -L"$scratch/lib" -lckpt -ljansson -lsqlite3 -Wl,-rpath,"$ROOT/$scratch/lib" "${extra[@]}"
 }
 
 # canary SANITIZER SCRATCH: Tests/sanitizers/canary.c against SCRATCH/lib.

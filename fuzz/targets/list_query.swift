@@ -3,11 +3,12 @@
 // the list schemas (ListRequest), ListRequest.httpQuery and
 // PercentEncoding.queryString.
 //
-// Input: byte 0 picks the list (backup.list, operation_log.list); the rest is
-// a raw query string (what follows `?`).
+// Input: byte 0 picks the list (backup.list, operation_log.list, vault.list,
+// policy.checkpoint_list); the rest is a raw query string (what follows `?`).
 //
 // Properties checked:
-//   - a refusal is a 400 BackupService.9900 of class invalid;
+//   - a refusal is a 400 BackupService.9900 (CSBS.9001 for a v1 list) of
+//     class invalid;
 //   - an accepted request has limit 1-1000 and offset >= 0, and every
 //     filter it kept is one of its schema's;
 //   - the query the remote backend would send for it, read back as the
@@ -18,7 +19,7 @@ import CkptWire
 import Glibc
 #endif
 
-private let lists: [Operation] = [.backupList, .operationLogList]
+private let lists: [Operation] = [.backupList, .operationLogList, .vaultList, .policyCheckpointList]
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
@@ -32,7 +33,8 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
     do throws(CkptError) {
         parsed = try ListRequest(.object(members), schema: schema, family: op.family)
     } catch {
-        require(error.errorClass == .invalid && error.httpStatus == 400 && error.errorCode == "BackupService.9900",
+        let code = op.family == .cbr ? "BackupService.9900" : "CSBS.9001"
+        require(error.errorClass == .invalid && error.httpStatus == 400 && error.errorCode == code,
                 "\(op.name): a query was refused with \(error.errorClass.name) \(error.httpStatus) \(error.errorCode)",
                 "query: \(query.prefix(400))\nmessage: \(error.message)")
         return 0

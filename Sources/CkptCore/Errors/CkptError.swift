@@ -66,7 +66,7 @@ extension ErrorClass {
         case "BackupService.1001", "BackupService.6113", "BackupService.0001", "BackupService.6203",
              "BackupService.6216", "BackupService.2005", "BackupService.6202", "BackupService.6103",
              "BackupService.6104", "BackupService.6134",
-             "CSBS.2004", "CSBS.6032", "CSBS.1001", "CSBS.6030":
+             "CSBS.2003", "CSBS.2004", "CSBS.6032", "CSBS.1001", "CSBS.6030":
             return .conflict
         case "BackupService.6114", "CSBS.0001":
             return .quota
@@ -159,6 +159,36 @@ extension CkptError {
     package static func restoreVaultStatus(_ id: String, _ status: String) -> CkptError {
         CkptError(.conflict, httpStatus: 400, code: "BackupService.6202",
                   "Backups can be restored only when the vault is available; vault \(id) is \(status).")
+    }
+
+    /// 400 BackupService.6104: the resource is in this vault already.
+    package static func resourceInThisVault(_ resource: String, vault: String) -> CkptError {
+        CkptError(.conflict, httpStatus: 400, code: "BackupService.6104",
+                  "The resource \(resource) is already in vault \(vault).")
+    }
+
+    /// 400 BackupService.6103: the resource is in another vault of the project.
+    package static func resourceInOtherVault(_ resource: String, vault: String) -> CkptError {
+        CkptError(.conflict, httpStatus: 400, code: "BackupService.6103",
+                  "The resource \(resource) is already associated with vault \(vault).")
+    }
+
+    /// 400 BackupService.6135: the resource is not in the vault (SPEC 6.5: class invalid).
+    package static func resourceNotInVault(_ resource: String, vault: String) -> CkptError {
+        CkptError(.invalid, httpStatus: 400, code: "BackupService.6135",
+                  "The resource \(resource) is not in vault \(vault).")
+    }
+
+    /// 400 BackupService.6134: the resource is being backed up (SPEC 6.8).
+    package static func resourceBusy(_ resource: String) -> CkptError {
+        CkptError(.conflict, httpStatus: 400, code: "BackupService.6134",
+                  "The resource \(resource) cannot be removed: it is being backed up.")
+    }
+
+    /// 400 CSBS.2003: a backup of the checkpoint is being made or restored.
+    package static func csbsCheckpointBusy(_ id: String) -> CkptError {
+        CkptError(.conflict, httpStatus: 400, code: "CSBS.2003",
+                  "The checkpoint \(id) cannot be deleted: an item of it is executing (being backed up or restored).")
     }
 
     /// 404 CSBS.3001: the backup (v1 checkpoint) does not exist.

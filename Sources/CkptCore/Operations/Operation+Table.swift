@@ -15,6 +15,30 @@ extension Operation {
     package static let vaultGet = Operation.byId(
         "vault.get", .cbr, .get("/v3/{project_id}/vaults/{vault_id}"), "Show a vault.")
 
+    package static let vaultList = Operation.list(
+        "vault.list", .cbr, .get("/v3/{project_id}/vaults"), .vaults, "List vaults, with filters and paging.")
+
+    package static let vaultUpdate = Operation(
+        "vault.update", .cbr, .service(.put("/v3/{project_id}/vaults/{vault_id}"), success: 200),
+        "Rename a vault, or change its capacity (billing.size) and settings.") { (r) throws(CkptError) in
+            try VaultUpdateRequest(r)
+        }
+
+    package static let vaultDelete = Operation.byId(
+        "vault.delete", .cbr, .delete("/v3/{project_id}/vaults/{vault_id}"), success: 204,
+        "Delete a vault and its backups (asynchronous: it is deleting, then gone).")
+
+    package static let vaultAddResources = Operation(
+        "vault.add_resources", .cbr, .service(.post("/v3/{project_id}/vaults/{vault_id}/addresources"), success: 200),
+        "Bind resources to a vault.") { (r) throws(CkptError) in try VaultResourcesRequest(r, adding: true) }
+
+    package static let vaultRemoveResources = Operation(
+        "vault.remove_resources", .cbr,
+        .service(.post("/v3/{project_id}/vaults/{vault_id}/removeresources"), success: 200),
+        "Unbind resources from a vault (their backups stay).") { (r) throws(CkptError) in
+            try VaultResourcesRequest(r, adding: false)
+        }
+
     package static let checkpointCreate = Operation(
         "checkpoint.create", .cbr, .service(.post("/v3/{project_id}/checkpoints"), success: 200),
         "Back up a vault now: create a checkpoint (restore point).") { (r) throws(CkptError) in
@@ -72,6 +96,15 @@ extension Operation {
         "policy.checkpoint_get", .csbs, .get("/v1/{project_id}/providers/{provider_id}/checkpoints/{checkpoint_id}"),
         "Show a CSBS v1 checkpoint.")
 
+    package static let policyCheckpointList = Operation.list(
+        "policy.checkpoint_list", .csbs, .get("/v1/{project_id}/providers/{provider_id}/checkpoints"),
+        .policyCheckpoints, "List CSBS v1 checkpoints, by plan and date, paged by marker.")
+
+    package static let policyCheckpointDelete = Operation.byId(
+        "policy.checkpoint_delete", .csbs,
+        .delete("/v1/{project_id}/providers/{provider_id}/checkpoints/{checkpoint_id}"),
+        "Delete a CSBS v1 checkpoint and its backups (asynchronous).")
+
     // MARK: libckpt's own, on either backend
 
     package static let checkpointWait = Operation(
@@ -118,6 +151,8 @@ extension Operation {
         policyExecute, policyCheckpointGet, localVaultSetStatus, localCheckpointSetStatus,
         backupList, backupGet, backupUpdate, backupDelete, backupRestore, operationLogList, operationLogGet,
         backupWait, operationLogWait, backupPrune,
+        vaultList, vaultUpdate, vaultDelete, vaultAddResources, vaultRemoveResources,
+        policyCheckpointList, policyCheckpointDelete,
     ]
 
     /// The routes of every operation of the service.
@@ -142,11 +177,6 @@ extension Operation {
         .post("/v3/{project_id}/backups/sync"),
         .post("/v3/{project_id}/checkpoints/replicate"),
         .post("/v3/{project_id}/checkpoints/sync"),
-        .get("/v3/{project_id}/vaults"),
-        .put("/v3/{project_id}/vaults/{vault_id}"),
-        .delete("/v3/{project_id}/vaults/{vault_id}"),
-        .post("/v3/{project_id}/vaults/{vault_id}/addresources"),
-        .post("/v3/{project_id}/vaults/{vault_id}/removeresources"),
         .put("/v3/{project_id}/vaults/{vault_id}/set-resources"),
         .post("/v3/{project_id}/vaults/{vault_id}/migrateresources"),
         .post("/v3/{project_id}/vaults/{vault_id}/associatepolicy"),
@@ -164,8 +194,6 @@ extension Operation {
 
     private static let csbsUnserved: [RouteTemplate] = [
         // CSBS v1 and Karbor: checkpoints of a provider.
-        .get("/v1/{project_id}/providers/{provider_id}/checkpoints"),
-        .delete("/v1/{project_id}/providers/{provider_id}/checkpoints/{checkpoint_id}"),
         .put("/v1/{project_id}/providers/{provider_id}/checkpoints/{checkpoint_id}"),
         .post("/v1/{project_id}/providers/{provider_id}/checkpoints/action"),
         .post("/v1/{project_id}/providers/{provider_id}/resources/{resource_id}/action"),

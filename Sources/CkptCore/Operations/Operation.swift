@@ -47,8 +47,9 @@ package struct Operation: Sendable, CustomStringConvertible {
     package static func list(_ name: String, _ family: APIFamily, _ route: RouteTemplate, _ list: ListSchema,
                              _ summary: String) -> Operation
     {
-        Operation(name, family, .service(route, success: 200), summary, list: list) { (request) throws(CkptError) in
-            try ListRequest(request, schema: list, family: family)
+        let parameters = route.requestParameters
+        return Operation(name, family, .service(route, success: 200), summary, list: list) { (request) throws(CkptError) in
+            try ListRequest(request, schema: list, family: family, pathParameters: parameters)
         }
     }
 

@@ -46,6 +46,13 @@ OPERATIONS: Mapping[str, str] = {
     "backup.wait": "wait_backup",
     "operation_log.wait": "wait_operation_log",
     "backup.prune": "prune_backups",
+    "vault.list": "list_vaults",
+    "vault.update": "update_vault",
+    "vault.delete": "delete_vault",
+    "vault.add_resources": "add_vault_resources",
+    "vault.remove_resources": "remove_vault_resources",
+    "policy.checkpoint_list": "list_policy_checkpoints",
+    "policy.checkpoint_delete": "delete_policy_checkpoint",
 }
 
 #: The CSBS provider id, the default ``provider_id`` of the v1 operations
@@ -270,6 +277,129 @@ class Client:
         ``available``, ``lock``, ``frozen``, ``deleting`` or ``error``."""
         return self.call("local.vault.set_status", {"vault_id": _id(vault_id), "status": status})
 
+    def list_vaults(self, **filters: Any) -> Dict[str, Any]:
+        """vault.list: one page of the project's vaults.
+
+        Args:
+            **filters: the filters ``name`` (exact), ``id`` (an id or a list
+                of them), ``status``, ``object_type``, ``protect_type``,
+                ``cloud_type``, ``policy_id``, ``resource_ids`` (a list of ids,
+                or their text separated by commas: vaults holding any of
+                them), and the paging of :meth:`list_backups` (``sort`` over
+                ``created_at``, ``name``, ``status``, ``id``).  A filter given
+                as None is not sent.
+
+        Returns:
+            ``{"vaults": [...], "count": total matches, "offset", "limit"}``.
+        """
+        return self.call("vault.list", _vault_filters(filters))
+
+    def iter_vaults(self, **filters: Any) -> Iterator[Dict[str, Any]]:
+        """Every vault that matches ``filters`` (those of :meth:`list_vaults`),
+        paging with ``marker`` as :meth:`iter_backups` does."""
+        return self._iterate("vault.list", "vaults", _vault_filters(filters))
+
+    def update_vault(
+        self,
+        vault_id: Id,
+        *,
+        name: Optional[str] = None,
+        size_gb: Optional[int] = None,
+        **settings: Any,
+    ) -> Dict[str, Any]:
+        """vault.update: rename a vault or change its capacity.
+
+        Args:
+            vault_id: the vault.
+            name: the new name, when not None.
+            size_gb: the new capacity (``billing.size``), when not None; it
+                may not be below what the vault uses.
+            **settings: other members of VaultUpdate (``auto_bind``,
+                ``bind_rules``, ``auto_expand``, ``smn_notify``,
+                ``threshold``, ``locked``), sent as given; a ``billing``
+                there (``{"consistent_level"}``) keeps ``size_gb`` beside it.
+
+        Returns:
+            ``{"vault": {...}}`` as it is now.
+
+        Raises:
+            ckpt.NotFoundError: no such vault (6105).
+            ckpt.InvalidRequestError: a bad member, or a size below the
+                vault's use (9900, naming ``vault.billing.size``).
+        """
+        vault: Dict[str, Any] = dict(settings)
+        if name is not None:
+            vault["name"] = name
+        if size_gb is not None:
+            # Beside a ``billing`` given in settings (its consistent_level).
+            billing = vault.get("billing")
+            vault["billing"] = {**billing, "size": size_gb} if isinstance(billing, Mapping) else {"size": size_gb}
+        return self.call("vault.update", {"vault_id": _id(vault_id), "vault": vault})
+
+    def delete_vault(self, vault_id: Id, *, wait: bool = False, timeout: float = 600.0) -> None:
+        """vault.delete: start deleting a vault with every backup in it.
+
+        The vault's ``billing.status`` is ``deleting`` until it is gone
+        (:meth:`get_vault` then raises NotFoundError); its ``vault_delete``
+        task records the delete and outlives it.
+
+        Args:
+            vault_id: the vault.
+            wait: also wait until the vault is gone.
+            timeout: seconds to wait, 0 to 86400 (with ``wait``).
+
+        Raises:
+            ckpt.NotFoundError: no such vault (6105).
+            ckpt.ConflictError: a backup of it is being made or restored (6203).
+            ckpt.TimeoutError: with ``wait``, the vault was still there after
+                ``timeout``.
+        """
+        vault_id = _id(vault_id)
+        if wait:
+            _timeout_ms(timeout)  # checks it before anything is deleted
+        self._call(b"vault.delete", _id_request("vault_id", vault_id))
+        if not wait:
+            return
+        what = f"vault {vault_id}"
+
+        def poll() -> _Polled:
+            try:
+                response = self.get_vault(vault_id)
+            except NotFoundError:
+                return None, {}
+            vault: Dict[str, Any] = response.get("vault") or {}
+            return vault, _status(_member(vault, "billing"))
+
+        _poll(what, "vault", "deleted", timeout, lambda _vault, _elapsed: None, poll)
+
+    def add_vault_resources(self, vault_id: Id, resources: Iterable[Resource]) -> Dict[str, Any]:
+        """vault.add_resources: bind resources (``{"id", "type", "name",
+        "extra_info", "size"}`` dicts) to a vault.
+
+        Returns:
+            ``{"add_resource_ids": [...]}``.
+
+        Raises:
+            ckpt.ConflictError: a resource is in this vault (6104) or in
+                another vault of the project (6103).
+        """
+        return self.call("vault.add_resources",
+                         {"vault_id": _id(vault_id), "resources": [dict(r) for r in resources]})
+
+    def remove_vault_resources(self, vault_id: Id, resource_ids: Iterable[Id]) -> Dict[str, Any]:
+        """vault.remove_resources: unbind resources from a vault (their
+        backups stay).
+
+        Returns:
+            ``{"remove_resource_ids": [...]}``.
+
+        Raises:
+            ckpt.InvalidRequestError: a resource is not in the vault (6135).
+            ckpt.ConflictError: a resource is being backed up (6134).
+        """
+        return self.call("vault.remove_resources",
+                         {"vault_id": _id(vault_id), "resource_ids": [_id(r) for r in resource_ids]})
+
     # -- policies ------------------------------------------------------------
 
     def create_policy(
@@ -334,6 +464,42 @@ class Client:
     def get_policy_checkpoint(self, checkpoint_id: Id, *, provider_id: str = CSBS_PROVIDER_ID) -> Dict[str, Any]:
         """policy.checkpoint_get: a v1 checkpoint, ``{"checkpoint": {...}}``."""
         return self.call("policy.checkpoint_get", {"provider_id": provider_id, "checkpoint_id": _id(checkpoint_id)})
+
+    def list_policy_checkpoints(self, *, provider_id: str = CSBS_PROVIDER_ID, **filters: Any) -> Dict[str, Any]:
+        """policy.checkpoint_list: one page of the v1 checkpoints (CSBS).
+
+        Args:
+            provider_id: the provider path parameter.
+            **filters: ``plan_id``, ``start_date`` and ``end_date``
+                (``"YYYY-MM-DD"``, a :class:`datetime.date`, or a time; an end
+                date includes its whole day), and the paging ``limit``,
+                ``marker`` and ``sort`` (over ``created_at``, ``status``,
+                ``id``).  A filter given as None is not sent.
+
+        Returns:
+            ``{"checkpoints": [...]}``, with ``"checkpoints_links": [{"href",
+            "rel": "next"}]`` only when another page follows.
+        """
+        return self.call("policy.checkpoint_list", _policy_checkpoint_filters(provider_id, filters))
+
+    def iter_policy_checkpoints(self, *, provider_id: str = CSBS_PROVIDER_ID,
+                                **filters: Any) -> Iterator[Dict[str, Any]]:
+        """Every v1 checkpoint that matches ``filters`` (those of
+        :meth:`list_policy_checkpoints`), page after page."""
+        return self._iterate("policy.checkpoint_list", "checkpoints",
+                             _policy_checkpoint_filters(provider_id, filters))
+
+    def delete_policy_checkpoint(self, checkpoint_id: Id, *, provider_id: str = CSBS_PROVIDER_ID) -> None:
+        """policy.checkpoint_delete: delete a v1 checkpoint with its backups
+        (asynchronous: it reads ``deleting``, then
+        :meth:`get_policy_checkpoint` raises NotFoundError).
+
+        Raises:
+            ckpt.NotFoundError: no such checkpoint (CSBS.3001).
+            ckpt.ConflictError: a backup of it is being made or restored
+                (CSBS.2003).
+        """
+        self.call("policy.checkpoint_delete", {"provider_id": provider_id, "checkpoint_id": _id(checkpoint_id)})
 
     # -- checkpoints ---------------------------------------------------------
 
@@ -781,6 +947,10 @@ class Client:
                 after["marker"] = marker
                 body = self.call(operation, after)
             items = body.get(key) or []
+            links = key + "_links"
+            if links in body or "offset" not in body:
+                # Karbor's pages: a next link is there only when a page follows.
+                return items, bool(items) and bool(body.get(links))
             limit = body.get("limit")
             # A short page is the last one; a full one may have a successor.
             full = bool(items) and not (isinstance(limit, int) and len(items) < limit)
@@ -880,6 +1050,27 @@ def _list_request(filters: Mapping[str, Any]) -> Dict[str, Any]:
         elif isinstance(value, (list, tuple)):
             value = [str(v) if isinstance(v, uuid.UUID) else v for v in value]
         request[key] = value
+    return request
+
+
+def _vault_filters(filters: Mapping[str, Any]) -> Dict[str, Any]:
+    """vault.list's request: ``resource_ids`` given as a list is sent as the
+    service takes it, one string of ids separated by commas."""
+    request = _list_request(filters)
+    ids = request.get("resource_ids")
+    if isinstance(ids, list):
+        request["resource_ids"] = ",".join(ids)
+    return request
+
+
+def _policy_checkpoint_filters(provider_id: str, filters: Mapping[str, Any]) -> Dict[str, Any]:
+    """policy.checkpoint_list's request: dates as ``YYYY-MM-DD``."""
+    request = _list_request(filters)
+    for key in ("start_date", "end_date"):
+        value = filters.get(key)
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            request[key] = value.isoformat()
+    request["provider_id"] = provider_id
     return request
 
 

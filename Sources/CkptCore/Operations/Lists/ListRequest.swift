@@ -6,6 +6,8 @@
 /// official SDK writes it (`httpQuery`).
 package struct ListRequest: OperationRequest {
     package let schema: ListSchema
+    /// CBR v3 or CSBS v1: which code a refusal carries (9900 or CSBS.9001).
+    package let family: APIFamily
     /// The filters, checked: UUIDs in lower case, a list filter always an
     /// array, a time as its microseconds since the epoch (`.int`).  An
     /// `accepted` filter is not here.
@@ -20,11 +22,28 @@ package struct ListRequest: OperationRequest {
     package let sort: [SortKey]
     /// The members as given (checked), for the query.
     private let given: JSONObject
+    /// The path parameters (a v1 list's `provider_id`), by name.
+    private let path: [String: String]
 
-    package init(_ request: JSONValue, schema: ListSchema, family: APIFamily) throws(CkptError) {
+    /// - Parameter pathParameters: the route's own (`provider_id`, optional
+    ///   and defaulting to the CSBS provider), which are not in the query.
+    package init(_ request: JSONValue, schema: ListSchema, family: APIFamily,
+                 pathParameters: [String] = []) throws(CkptError)
+    {
         self.schema = schema
+        self.family = family
         let f = try Fields(request, path: "", family: family)
-        try f.only(Set(schema.filters.map(\.name) + ListSchema.pagingNames))
+        try f.only(Set(schema.filters.map(\.name) + schema.paging + pathParameters))
+        var path: [String: String] = [:]
+        for name in pathParameters {
+            if name == "provider_id" {
+                path[name] = try ProviderId.read(f)
+            } else {
+                guard let id = try f.uuid(name, required: true) else { throw .internalError("unreachable") }
+                path[name] = id
+            }
+        }
+        self.path = path
         var filters = JSONObject()
         for filter in schema.filters {
             guard let value = try Self.read(filter, f) else { continue }
@@ -32,15 +51,19 @@ package struct ListRequest: OperationRequest {
         }
         self.filters = filters
         limit = try f.int("limit", in: 1...ListSchema.maxLimit) ?? ListSchema.maxLimit
-        offset = try f.int("offset", in: 0...Int64(Int32.max)) ?? 0
+        offset = schema.takesOffset ? try f.int("offset", in: 0...Int64(Int32.max)) ?? 0 : 0
         marker = try f.uuid("marker")
         if let text = try f.string("sort", maxLength: ListSchema.maxSortLength) {
             sort = try SortKey.parse(text, allowed: schema.sortKeys) { f.fail("sort", $0) }
         } else {
             sort = SortKey.newestFirst
         }
-        given = f.object
+        var given = f.object
+        for name in pathParameters { given[name] = nil }
+        self.given = given
     }
+
+    package func pathParameter(_ name: String) -> String? { path[name] }
 
     /// One filter's checked, normalised value, or nil when it is absent or
     /// only accepted.
@@ -61,6 +84,23 @@ package struct ListRequest: OperationRequest {
                 throw f.fail(name, "must be a time as YYYY-MM-DDTHH:MM:SSZ (UTC)")
             }
             return .int(micros)
+        case .date(let endOfDay):
+            guard let text = try f.string(name, maxLength: 32) else { return nil }
+            let day = text.utf8.count == 10
+            guard let micros = Clock.micros(parsing: day ? text + "T00:00:00Z" : text) else {
+                throw f.fail(name, "must be a date as YYYY-MM-DD (UTC)")
+            }
+            return .int(day && endOfDay ? micros &+ 86_400_000_000 &- 1 : micros)
+        case .uuidCommaList:
+            guard let text = try f.string(name, maxLength: 256 * 37) else { return nil }
+            var ids: [JSONValue] = []
+            for (i, part) in text.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+                guard let id = UUIDText.normalized(String(part)) else {
+                    throw f.fail(name, "item \(i + 1) is not a UUID (expected UUIDs separated by commas)")
+                }
+                ids.append(.string(id))
+            }
+            return .array(ids)
         case .enumerationList(let allowed):
             guard let value = f.object[name] else { return nil }
             if case .string = value { return .array([.string(try f.enumeration(name, allowed) ?? "")]) }

@@ -31,4 +31,26 @@ extension ListSchema {
         Filter("start_time", .time),
         Filter("end_time", .time),
     ], sortKeys: ["created_at", "updated_at", "status", "id"])
+
+    /// vault.list (SPEC 6.1; research 1.8).  `enterprise_project_id` is
+    /// accepted as the SDKs send it (there is one enterprise project here).
+    package static let vaults = ListSchema(collection: "vaults", filters: [
+        Filter("name", .string(maxLength: 64)),
+        Filter("id", .uuidList),
+        Filter("status", .enumeration(VaultStatus.allCases.map(\.rawValue))),
+        Filter("object_type", .enumeration(["server", "disk", "turbo", "workspace", "vmware", "rds", "file"])),
+        Filter("protect_type", .enumeration(["backup", "replication", "hybrid"])),
+        Filter("cloud_type", .enumeration(["public", "hybrid"])),
+        Filter("policy_id", .uuid),
+        Filter("resource_ids", .uuidCommaList),
+        Filter("enterprise_project_id", .accepted),
+    ], sortKeys: ["created_at", "name", "status", "id"])
+
+    /// policy.checkpoint_list: Karbor's filters for a project's user
+    /// (`query_checkpoint_filters`), paged by `marker` (research 5.1).
+    package static let policyCheckpoints = ListSchema(collection: "checkpoints", filters: [
+        Filter("plan_id", .uuid),
+        Filter("start_date", .date(endOfDay: false)),
+        Filter("end_date", .date(endOfDay: true)),
+    ], sortKeys: ["created_at", "status", "id"], takesOffset: false)
 }

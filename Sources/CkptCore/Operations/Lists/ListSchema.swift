@@ -20,6 +20,12 @@ package struct ListSchema: Sendable {
         case bool
         /// `YYYY-MM-DDTHH:MM:SSZ` (a fraction and the `Z` may be left out).
         case time
+        /// `YYYY-MM-DD` (Karbor's `start_date`, `end_date`), or a time as
+        /// `time` takes it.  A day that ends a range (`end_date`) includes
+        /// the whole day.
+        case date(endOfDay: Bool)
+        /// UUIDs separated by commas in one string (CBR's `resource_ids`).
+        case uuidCommaList
         /// Accepted for the clients that send it (a string or a boolean),
         /// with no effect on the answer (documented per filter).
         case accepted
@@ -40,17 +46,25 @@ package struct ListSchema: Sendable {
     package let filters: [Filter]
     /// The keys `sort` may name; the default is `created_at:desc`.
     package let sortKeys: [String]
+    /// Whether the list takes `offset` (Karbor's pages by `marker` only).
+    package let takesOffset: Bool
 
     package static let maxLimit: Int64 = 1000
     package static let maxSortLength = 255
     /// The paging members every list takes.
     package static let pagingNames = ["limit", "offset", "marker", "sort"]
 
-    package init(collection: String, filters: [Filter], sortKeys: [String] = ["created_at", "updated_at", "name", "status", "id"]) {
+    package init(collection: String, filters: [Filter], sortKeys: [String] = ["created_at", "updated_at", "name", "status", "id"],
+                 takesOffset: Bool = true)
+    {
         self.collection = collection
         self.filters = filters
         self.sortKeys = sortKeys
+        self.takesOffset = takesOffset
     }
+
+    /// The paging members this list takes.
+    package var paging: [String] { takesOffset ? Self.pagingNames : Self.pagingNames.filter { $0 != "offset" } }
 
     package func filter(_ name: String) -> Filter? { filters.first { $0.name == name } }
 
