@@ -13,8 +13,8 @@ import CkptCore
 enum StoreSchema {
     /// 1: checkpoints in a WITHOUT ROWID table.  2: checkpoints in a rowid
     /// table with an index on id (see `checkpointsTable`).  3: backups and
-    /// operation logs, vault deletes, CSBS checkpoint lists (libckpt 1.1).
-    static let version: Int64 = 3
+    /// operation logs.  4: vault deletes, CSBS checkpoint lists (libckpt 1.1).
+    static let version: Int64 = 4
 
     /// A checkpoint row is most of a kilobyte (its document), so it lives in
     /// a rowid table found through the index on id.  SQLite's guidance is
@@ -113,6 +113,11 @@ enum StoreSchema {
           error_code TEXT NOT NULL, error_message TEXT NOT NULL) WITHOUT ROWID
         """,
         "CREATE INDEX IF NOT EXISTS operation_logs_by_vault ON operation_logs(vault)",
+    ]
+
+    /// What version 4 adds to version 3: vault deletes and CSBS checkpoint
+    /// lists (libckpt 1.1, lifecycle part 2).
+    static let version4Tables = [
         // A vault being deleted is gone at ready_at (Unix ms; -1: no delete
         // pending); the index holds only the vaults being deleted.
         "ALTER TABLE vaults ADD COLUMN ready_at INTEGER NOT NULL DEFAULT -1",
@@ -125,7 +130,7 @@ enum StoreSchema {
     /// The vaults whose delete is pending (`vaults_due`).
     static let deletingVaults = "status = 'deleting'"
 
-    /// A new store: version 2's tables, then version 3's.
+    /// A new store: version 2's tables, then version 3's and 4's.
     static let statements = [
         """
         CREATE TABLE IF NOT EXISTS vaults(
@@ -151,7 +156,7 @@ enum StoreSchema {
           PRIMARY KEY(project_id, resource_id)) WITHOUT ROWID
         """,
         "CREATE INDEX IF NOT EXISTS resource_locks_by_checkpoint ON resource_locks(checkpoint_id)",
-    ] + version3Tables
+    ] + version3Tables + version4Tables
 
     /// Creates the tables once, or upgrades an older store in place, in one
     /// transaction; refuses a store from a newer libckpt.
@@ -169,8 +174,11 @@ enum StoreSchema {
                 for sql in statements { try db.exec(sql) }
             default:
                 if current == 1 { for sql in fromVersion1 { try db.exec(sql) } }
-                for sql in version3Tables { try db.exec(sql) }
-                try StoreUpgrade.backupsOfVersion2(db)
+                if current <= 2 {
+                    for sql in version3Tables { try db.exec(sql) }
+                    try StoreUpgrade.backupsOfVersion2(db)
+                }
+                for sql in version4Tables { try db.exec(sql) }
             }
             try db.exec("PRAGMA user_version=\(version)")
         }

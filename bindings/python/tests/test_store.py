@@ -3,7 +3,7 @@
 fixtures/store-v2.db was written by libckpt 1.0 (schema version 2; see
 fixtures/make_v2_store.py), and fixtures/store-v2.json records what 1.0
 answered for every object in it.  Opening it with this library upgrades it
-in place to version 3, and every checkpoint made before the upgrade shows
+in place to version 4, and every checkpoint made before the upgrade shows
 its backups and tasks (SPEC 6.4).
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import uuid
 from pathlib import Path
 from typing import Any, Dict
 
@@ -90,7 +91,7 @@ def _same_checkpoint(before: Dict[str, Any], after: Dict[str, Any]) -> None:
 def _check_upgraded(ckpt: Any, store: Path) -> None:
     facts = FACTS["projects"][A]
     with ckpt.Client(path=str(store), project_id=A) as c:
-        assert _version(store) == 3
+        assert _version(store) == 4
         seen_backups = set()
         for cid, before in facts["checkpoints"].items():
             _same_checkpoint(before, c.get_checkpoint(cid))
@@ -152,7 +153,7 @@ def test_a_version_2_store_of_libckpt_1_0_is_upgraded_in_place(tmp_path: Path) -
     # Opening it again changes nothing.
     with ckpt.Client(path=str(store), project_id=B) as c:
         assert c.list_backups()["count"] == 1
-    assert _version(store) == 3
+    assert _version(store) == 4
 
 
 def test_a_version_1_store_is_upgraded_through_version_2(tmp_path: Path) -> None:
@@ -167,8 +168,37 @@ def test_a_store_of_a_newer_libckpt_is_refused(tmp_path: Path) -> None:
     ckpt = support.import_ckpt()
     store = _v2_store(tmp_path)
     db = sqlite3.connect(store)
-    db.execute("PRAGMA user_version=4")
+    db.execute("PRAGMA user_version=5")
     db.close()
-    with pytest.raises(ckpt.StorageError, match="schema version 4"):
+    with pytest.raises(ckpt.StorageError, match="schema version 5"):
         ckpt.Client(path=str(store))
-    assert _version(store) == 4
+    assert _version(store) == 5
+
+
+def test_a_version_3_store_gains_vault_deletes(tmp_path: Path) -> None:
+    """Version 3 (libckpt 1.1 before vault.delete) had no vaults.ready_at and
+    no index of v1 checkpoints: opening it adds them, keeping every row."""
+    ckpt = support.import_ckpt()
+    store = tmp_path / "v3.db"
+    res = {"id": str(uuid.uuid4()), "type": "OS::Nova::Server", "name": "s", "size": 1}
+    with ckpt.Client(path=str(store)) as c:
+        vault = c.create_vault("v", size_gb=10, resources=[res])["vault"]
+        c.create_checkpoint(vault["id"])
+    db = sqlite3.connect(store)
+    db.executescript("DROP INDEX vaults_due; DROP INDEX checkpoints_of_policies; "
+                     "ALTER TABLE vaults DROP COLUMN ready_at; PRAGMA user_version=3;")
+    db.close()
+    assert _version(store) == 3
+    with ckpt.Client(path=str(store)) as c:
+        assert _version(store) == 4
+        assert c.list_backups(vault_id=vault["id"])["count"] == 1
+        c.delete_vault(vault["id"], wait=True, timeout=10)
+        assert c.list_backups()["count"] == 0
+        assert c.list_operation_logs(operation_type="vault_delete")["count"] == 1
+    db = sqlite3.connect(store)
+    try:
+        names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"vaults_due", "checkpoints_of_policies"} <= names
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        db.close()
