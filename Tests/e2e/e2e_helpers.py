@@ -21,7 +21,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote, unquote
 
 REPO = Path(__file__).resolve().parents[2]
@@ -327,3 +327,27 @@ def shape_differences(a: Any, b: Any, ids: bool = True, path: str = "$") -> List
         for i, (x, y) in enumerate(zip(a, b)):
             out.extend(shape_differences(x, y, ids, f"{path}[{i}]"))
     return out
+
+def same_shape(a: Any, b: Any, ids: bool = True) -> None:
+    """The same JSON shape (shape_differences), or an assertion listing how not."""
+    diffs = shape_differences(a, b, ids)
+    assert not diffs, "\n".join(diffs[:40])
+
+
+def both(local: Any, remote: Any, op: str, request: Dict[str, Any]) -> Tuple[Any, Any]:
+    """The same request through the embedded backend and the remote one."""
+    return local.call(op, request), remote.call(op, request)
+
+
+def failure(ckpt: Any, call: Callable[[], Any]) -> Any:
+    """The ckpt.Error that `call` raises (an AssertionError when it answers)."""
+    try:
+        answer = call()
+    except ckpt.Error as e:
+        return e
+    raise AssertionError(f"expected a ckpt.Error, got an answer: {str(answer)[:200]}")
+
+
+def triple(e: Any) -> Tuple[str, int, str]:
+    """An error's class, HTTP status and code."""
+    return (e.error_class, e.status_code, e.error_code)

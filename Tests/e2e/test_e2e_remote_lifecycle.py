@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 
@@ -22,24 +22,7 @@ import e2e_helpers as h
 SLOW = {"backup_ms_per_gb": 3_600_000}  # an hour per GB: held in progress
 
 
-def same_shape(a: Any, b: Any, ids: bool = True) -> None:
-    diffs = h.shape_differences(a, b, ids)
-    assert not diffs, "\n".join(diffs[:40])
-
-
-def both(local: Any, remote: Any, op: str, request: Dict[str, Any]) -> Tuple[Any, Any]:
-    """The same request through the embedded backend and the remote one."""
-    return local.call(op, request), remote.call(op, request)
-
-
-def failure(ckpt: Any, call: Callable[[], Any]) -> Any:
-    with pytest.raises(ckpt.Error) as info:
-        call()
-    return info.value
-
-
-def triple(e: Any) -> Tuple[str, int, str]:
-    return (e.error_class, e.status_code, e.error_code)
+same_shape, both, failure, triple = h.same_shape, h.both, h.failure, h.triple
 
 
 # ---------------------------------------------------------------------------

@@ -30,24 +30,7 @@ VOLUME = "OS::Cinder::Volume"
 MANUAL = {"created_by": "manual"}
 
 
-def same_shape(a: Any, b: Any, ids: bool = True) -> None:
-    diffs = h.shape_differences(a, b, ids)
-    assert not diffs, "\n".join(diffs[:40])
-
-
-def both(local: Any, remote: Any, op: str, request: Dict[str, Any]) -> Tuple[Any, Any]:
-    """The same request through the embedded backend and the remote one."""
-    return local.call(op, request), remote.call(op, request)
-
-
-def failure(ckpt: Any, call: Callable[[], Any]) -> Any:
-    with pytest.raises(ckpt.Error) as info:
-        call()
-    return info.value
-
-
-def triple(e: Any) -> Tuple[str, int, str]:
-    return (e.error_class, e.status_code, e.error_code)
+same_shape, both, failure, triple = h.same_shape, h.both, h.failure, h.triple
 
 
 def outcome(ckpt: Any, call: Callable[[], Any]) -> Tuple[str, int, str]:

@@ -12,7 +12,7 @@ import os
 import types
 import uuid
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import pytest
 
@@ -81,3 +81,30 @@ def client_at(ckpt: Any, path: str, when: Optional[datetime.datetime] = None, **
     if when is not None:
         simulate["clock_offset_ms"] = offset_to(when)
     return ckpt.Client(path=path, simulate=simulate)
+
+
+def ids(items: Sequence[Dict[str, Any]]) -> List[str]:
+    return [item["id"] for item in items]
+
+
+def _sort_value(item: Dict[str, Any], key: str) -> Any:
+    if key == "status" and "billing" in item:
+        return item["billing"]["status"]  # a vault's status
+    value = item[key]
+    if key in ("created_at", "updated_at", "protected_at"):
+        # protected_at is null until a backup is available: it sorts first.
+        return parse_time(value) if value is not None else datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
+    return value
+
+
+def model_sort(items: Sequence[Dict[str, Any]], sort: str = "created_at:desc") -> List[Dict[str, Any]]:
+    """SPEC 6.2's order: each key in its direction (default desc), then id
+    in the last key's direction."""
+    keys = []
+    for part in sort.split(","):
+        key, _, direction = part.partition(":")
+        keys.append((key, direction == "asc"))
+    out = sorted(items, key=lambda x: x["id"], reverse=not keys[-1][1])
+    for key, ascending in reversed(keys):
+        out.sort(key=lambda x: _sort_value(x, key), reverse=not ascending)  # stable
+    return out

@@ -12,11 +12,11 @@ import re
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
-from support import SERVER, VOLUME, client_at, import_ckpt, new_id, parse_time, server, volume
+from support import SERVER, VOLUME, client_at, ids, import_ckpt, model_sort, new_id, parse_time, server, volume
 
 ckpt = import_ckpt()
 
@@ -39,8 +39,6 @@ LOG_SORT_KEYS = ("created_at", "updated_at", "status", "id")
 SLOW = 3_600_000  # simulate.backup_ms_per_gb: an hour a GB, "forever" here
 
 
-def ids(items: Sequence[Dict[str, Any]]) -> List[str]:
-    return [item["id"] for item in items]
 
 
 def backups_of(c: Any, **filters: Any) -> List[Dict[str, Any]]:
@@ -52,25 +50,8 @@ def one_backup(c: Any, checkpoint_id: str) -> Dict[str, Any]:
     return backup
 
 
-def _sort_value(item: Dict[str, Any], key: str) -> Any:
-    value = item[key]
-    if key in ("created_at", "updated_at", "protected_at"):
-        # protected_at is null until a backup is available: it sorts first.
-        return parse_time(value) if value is not None else datetime.datetime.min.replace(tzinfo=UTC)
-    return value
 
 
-def model_sort(items: Sequence[Dict[str, Any]], sort: str = "created_at:desc") -> List[Dict[str, Any]]:
-    """SPEC 6.2's order: each key in its direction (default desc), then id
-    in the last key's direction."""
-    keys = []
-    for part in sort.split(","):
-        key, _, direction = part.partition(":")
-        keys.append((key, direction == "asc"))
-    out = sorted(items, key=lambda b: b["id"], reverse=not keys[-1][1])
-    for key, ascending in reversed(keys):
-        out.sort(key=lambda b: _sort_value(b, key), reverse=not ascending)  # stable
-    return out
 
 
 def invalid(field: str, call: Callable[[], Any]) -> ckpt.InvalidRequestError:

@@ -13,11 +13,11 @@ import datetime
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
 
-from support import SERVER, VOLUME, client_at, import_ckpt, new_id, parse_time, server, volume
+from support import SERVER, VOLUME, client_at, ids, import_ckpt, model_sort, new_id, parse_time, server, volume
 
 ckpt = import_ckpt()
 
@@ -32,34 +32,14 @@ LOG_KEYS = {
 }
 
 
-def ids(items: Sequence[Dict[str, Any]]) -> List[str]:
-    return [item["id"] for item in items]
 
 
 def backups_of(c: Any, **filters: Any) -> List[Dict[str, Any]]:
     return c.list_backups(**filters)["backups"]
 
 
-def _sort_value(item: Dict[str, Any], key: str) -> Any:
-    if key == "status" and "billing" in item:
-        return item["billing"]["status"]  # a vault's status
-    value = item[key]
-    if key == "created_at":
-        return parse_time(value)
-    return value
 
 
-def model_sort(items: Sequence[Dict[str, Any]], sort: str = "created_at:desc") -> List[Dict[str, Any]]:
-    """SPEC 6.2's order: each key in its direction (default desc), then id
-    in the last key's direction."""
-    keys = []
-    for part in sort.split(","):
-        key, _, direction = part.partition(":")
-        keys.append((key, direction == "asc"))
-    out = sorted(items, key=lambda x: x["id"], reverse=not keys[-1][1])
-    for key, ascending in reversed(keys):
-        out.sort(key=lambda x: _sort_value(x, key), reverse=not ascending)  # stable
-    return out
 
 
 def _error(call: Callable[[], Any], cls: type, status: int, code: str) -> Any:
