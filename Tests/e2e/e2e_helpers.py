@@ -8,6 +8,7 @@ Every wait here is bounded; every address is loopback.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import hmac
 import http.client
 import json
@@ -17,6 +18,7 @@ import secrets
 import select
 import signal
 import subprocess
+import sys
 import time
 import uuid
 from datetime import datetime, timezone
@@ -351,3 +353,54 @@ def failure(ckpt: Any, call: Callable[[], Any]) -> Any:
 def triple(e: Any) -> Tuple[str, int, str]:
     """An error's class, HTTP status and code."""
     return (e.error_class, e.status_code, e.error_code)
+
+
+def error_table_problems(ckpt: Any, local: Any, remote: Any,
+                         cases: Sequence[Tuple[str, Dict[str, Any], Tuple[str, int, str], bool]],
+                         same_message: bool = False) -> List[Tuple[Any, ...]]:
+    """Each (operation, request, (class, status, code), stateful) through
+    both backends: what differs from the expected error, a stateful remote
+    error without a request id, and a remote message that is empty (or, with
+    `same_message`, not the embedded one's)."""
+    problems: List[Tuple[Any, ...]] = []
+    for op, request, expected, stateful in cases:
+        errors = []
+        for client in (local, remote):
+            try:
+                answer = client.call(op, request)
+            except ckpt.Error as err:
+                errors.append(err)
+            else:
+                errors.append(answer)
+        got = [triple(x) if isinstance(x, ckpt.Error) else ("answered", 0, str(x)[:80]) for x in errors]
+        if got[0] != expected or got[1] != expected:
+            problems.append((op, request, "embedded", got[0], "remote", got[1], "expected", expected))
+            continue
+        remote_error = errors[1]
+        if stateful and not (remote_error.request_id and REQUEST_ID.match(remote_error.request_id)):
+            problems.append((op, request, "the remote error carries no request id", repr(remote_error)))
+        if not remote_error.error_msg:
+            problems.append((op, request, "no message"))
+        elif same_message and remote_error.error_msg != errors[0].error_msg:
+            problems.append((op, request, "messages", errors[0].error_msg, remote_error.error_msg))
+    return problems
+
+
+def import_installing(package: str, importer: Callable[[], Any]) -> Tuple[Any, str]:
+    """`importer()`, installing `package` with pip first when it raises
+    ImportError; (None, why) when pip cannot run or fails (the caller skips
+    with that reason)."""
+    try:
+        return importer(), ""
+    except ImportError:
+        pass
+    try:
+        out = subprocess.run([sys.executable, "-m", "pip", "install", "-q", package],
+                             capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, f"{package} is not installed and pip could not run: {e}"
+    if out.returncode != 0:
+        return None, (f"{package} is not installed and `pip install {package}` failed: "
+                      f"{(out.stderr or out.stdout).strip()[-500:]}")
+    importlib.invalidate_caches()
+    return importer(), ""

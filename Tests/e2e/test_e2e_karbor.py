@@ -28,10 +28,7 @@ the server's store (a simulated clock for dates in the past).
 
 from __future__ import annotations
 
-import importlib
 import json
-import subprocess
-import sys
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence
 from urllib.parse import parse_qsl, urlsplit
@@ -63,20 +60,10 @@ def _import_karbor() -> Dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def karbor() -> Dict[str, Any]:
-    try:
-        return _import_karbor()
-    except ImportError:
-        pass
-    try:
-        out = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "python-karborclient"],
-                             capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        pytest.skip(f"python-karborclient is not installed and pip could not run: {e}")
-    if out.returncode != 0:
-        pytest.skip(f"python-karborclient is not installed and `pip install python-karborclient` failed: "
-                    f"{(out.stderr or out.stdout).strip()[-500:]}")
-    importlib.invalidate_caches()
-    return _import_karbor()
+    value, why = h.import_installing("python-karborclient", _import_karbor)
+    if value is None:
+        pytest.skip(why)
+    return value
 
 
 # ---------------------------------------------------------------------------

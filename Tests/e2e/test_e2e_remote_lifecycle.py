@@ -492,25 +492,7 @@ def test_errors_are_the_same(ckpt: Any, remote: Any, local: Any) -> None:
          ("invalid", 400, "BackupService.9900"), False),
         ("backup.prune", {"vault_id": vault, "keep_last": 0}, ("invalid", 400, "BackupService.9900"), False),
     ]
-    problems = []
-    for op, request, expected, stateful in cases:
-        errors = []
-        for client in (e, r):
-            try:
-                answer = client.call(op, request)
-            except ckpt.Error as err:
-                errors.append(err)
-            else:
-                errors.append(answer)
-        got = [triple(x) if isinstance(x, ckpt.Error) else ("answered", 0, str(x)[:80]) for x in errors]
-        if got[0] != expected or got[1] != expected:
-            problems.append((op, request, "embedded", got[0], "remote", got[1], "expected", expected))
-            continue
-        remote_error = errors[1]
-        if stateful and not (remote_error.request_id and h.REQUEST_ID.match(remote_error.request_id)):
-            problems.append((op, request, "the remote error carries no request id", repr(remote_error)))
-        if not remote_error.error_msg:
-            problems.append((op, request, "no message"))
+    problems = h.error_table_problems(ckpt, e, r, cases)
     assert not problems, "\n".join(map(str, problems))
     # Deleting a backup that is being deleted changes nothing, on both.
     assert both(e, r, "backup.delete", {"backup_id": deleting["id"]}) == ({}, {})

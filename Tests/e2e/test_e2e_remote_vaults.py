@@ -667,25 +667,7 @@ def test_errors_are_the_same(ckpt: Any, remote: Any, local: Any) -> None:
         ("policy.checkpoint_delete", {"checkpoint_id": done_cp["id"], "provider_id": missing},
          (inv, 400, "CSBS.9001"), False),
     ]
-    problems = []
-    for op, request, expected, stateful in cases:
-        errors = []
-        for client in (e, r):
-            try:
-                answer = client.call(op, request)
-            except ckpt.Error as err:
-                errors.append(err)
-            else:
-                errors.append(answer)
-        got = [triple(x) if isinstance(x, ckpt.Error) else ("answered", 0, str(x)[:80]) for x in errors]
-        if got[0] != expected or got[1] != expected:
-            problems.append((op, request, "embedded", got[0], "remote", got[1], "expected", expected))
-            continue
-        remote_error = errors[1]
-        if stateful and not (remote_error.request_id and h.REQUEST_ID.match(remote_error.request_id)):
-            problems.append((op, request, "the remote error carries no request id", repr(remote_error)))
-        if not remote_error.error_msg or remote_error.error_msg != errors[0].error_msg:
-            problems.append((op, request, "messages", errors[0].error_msg, remote_error.error_msg))
+    problems = h.error_table_problems(ckpt, e, r, cases, same_message=True)
     assert not problems, "\n".join(map(str, problems))
     # The Python classes of the documented errors.
     assert isinstance(failure(ckpt, lambda: r.delete_vault(missing)), ckpt.NotFoundError)

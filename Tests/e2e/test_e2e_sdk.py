@@ -8,9 +8,6 @@ reason) only when pip cannot install it.
 
 from __future__ import annotations
 
-import importlib
-import subprocess
-import sys
 import time
 from typing import Any, Dict
 
@@ -32,20 +29,10 @@ def _import_sdk() -> Dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def sdk() -> Dict[str, Any]:
-    try:
-        return _import_sdk()
-    except ImportError:
-        pass
-    try:
-        out = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "huaweicloudsdkcbr"],
-                             capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        pytest.skip(f"huaweicloudsdkcbr is not installed and pip could not run: {e}")
-    if out.returncode != 0:
-        pytest.skip(f"huaweicloudsdkcbr is not installed and `pip install huaweicloudsdkcbr` failed: "
-                    f"{(out.stderr or out.stdout).strip()[-500:]}")
-    importlib.invalidate_caches()
-    return _import_sdk()
+    value, why = h.import_installing("huaweicloudsdkcbr", _import_sdk)
+    if value is None:
+        pytest.skip(why)
+    return value
 
 
 def cbr_client(sdk: Dict[str, Any], server: h.Serve, project: str, ak: str = AK, sk: str = SK,

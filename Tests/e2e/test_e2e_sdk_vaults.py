@@ -15,10 +15,7 @@ the SDK.
 
 from __future__ import annotations
 
-import importlib
 import json
-import subprocess
-import sys
 import time
 from typing import Any, Dict, List, Tuple
 
@@ -55,20 +52,10 @@ def _import_sdk() -> Dict[str, Any]:
 @pytest.fixture(scope="module")
 def sdk() -> Dict[str, Any]:
     """The SDK, installed with pip when missing (as test_e2e_sdk.py does)."""
-    try:
-        return _import_sdk()
-    except ImportError:
-        pass
-    try:
-        out = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "huaweicloudsdkcbr"],
-                             capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        pytest.skip(f"huaweicloudsdkcbr is not installed and pip could not run: {e}")
-    if out.returncode != 0:
-        pytest.skip(f"huaweicloudsdkcbr is not installed and `pip install huaweicloudsdkcbr` failed: "
-                    f"{(out.stderr or out.stdout).strip()[-500:]}")
-    importlib.invalidate_caches()
-    return _import_sdk()
+    value, why = h.import_installing("huaweicloudsdkcbr", _import_sdk)
+    if value is None:
+        pytest.skip(why)
+    return value
 
 
 @pytest.fixture
