@@ -4239,6 +4239,16 @@ static int vault_exists(ckpt_client *c, const char *vault) {
     return rc == CKPT_OK;
 }
 
+/* Whether vault.get stops finding the vault within ms milliseconds. */
+static int vault_gone_within(ckpt_client *c, const char *vault, long long ms) {
+    long long t0 = now_ms();
+    while (vault_exists(c, vault)) {
+        if (now_ms() - t0 >= ms) return 0;
+        sleep_ms(20);
+    }
+    return 1;
+}
+
 /* ckpt_vault_delete expecting the given error object. */
 static int h_vault_delete_fail(const char *file, int line, ckpt_client *c, const char *id, int code,
                                const char *cls, int http, const char *ecode, const char *msg_sub) {
@@ -4358,13 +4368,7 @@ static void test_vault_delete(void) {
         CHECK(ckpt_checkpoint_create(c, v, NULL, &cr, &ce) == CKPT_ECONFLICT, "a backup of a deleting vault");
         json_decref(cr);
         json_decref(ce);
-        long long t0 = now_ms();
-        int found = 1;
-        while (found && now_ms() - t0 < 5000) {
-            found = vault_exists(c, v);
-            if (found) sleep_ms(20);
-        }
-        CHECK(!found, "the vault is still there 5 s after its delete began");
+        CHECK(vault_gone_within(c, v, 5000), "the vault is still there 5 s after its delete began");
     }
     free(v);
     ckpt_client_close(c);
@@ -4636,13 +4640,7 @@ static void test_processes_vault_delete(void) {
         CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child %d: status 0x%x (undocumented failures or crash)", i, st);
     }
     /* Gone, once its simulated time has passed. */
-    int found = 1;
-    t0 = now_ms();
-    while (v && found && now_ms() - t0 < 20000) {
-        found = vault_exists(c, v);
-        if (found) sleep_ms(20);
-    }
-    CHECK(!found, "the vault outlived its delete");
+    CHECK(v && vault_gone_within(c, v, 20000), "the vault outlived its delete");
     if (v) {
         json_t *l = list_ok(c, "{\"vault_id\":\"%s\"}", v);
         CHECK(l && page_count(l) == 0, "backups of the deleted vault remain");
