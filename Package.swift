@@ -13,6 +13,12 @@
 // through CkptWire and never links the remote client.
 import PackageDescription
 
+// The C shims' debug info in DWARF 4, like the Swift compiler's: valgrind 3.19
+// (Debian 12's) gives up on a library with a DWARF 5 unit in it, and reads
+// the installed .debug file too ("Possibly corrupted debuginfo file").
+// `make check-exports` checks that no DWARF 5 unit is left.
+let dwarf4: [CSetting] = [.unsafeFlags(["-gdwarf-4"])]
+
 let package = Package(
     name: "libckpt",
     products: [
@@ -32,9 +38,9 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
-        .target(name: "CCkptABI", dependencies: ["CJansson"]),
-        .target(name: "CSQLiteShim", dependencies: ["CSQLite"]),
-        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        .target(name: "CCkptABI", dependencies: ["CJansson"], cSettings: dwarf4),
+        .target(name: "CSQLiteShim", dependencies: ["CSQLite"], cSettings: dwarf4),
+        .target(name: "CCurlShim", dependencies: ["CCurl"], cSettings: dwarf4),
 
         .target(name: "CkptCore", dependencies: ["CJansson", "CCkptABI"]),
         .target(name: "CkptWire", dependencies: ["CkptCore", "CLibcrypto"]),

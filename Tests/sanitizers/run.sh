@@ -36,20 +36,12 @@ fails=()
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; fails+=("$1"); }
 
-exports_map() { # file: the version script of the Makefile's $(EXPORTS) rule
-  mkdir -p "$(dirname "$1")"
-  { echo "{ global:"; grep -oE '^[a-z].*\bckpt_[a-z_]+\(' include/ckpt.h | grep -oE 'ckpt_[a-z_]+\($' | tr -d '(' \
-      | sed 's/$/;/'; echo "local: *; };"; } > "$1.new"
-  cmp -s "$1.new" "$1" 2>/dev/null && rm "$1.new" || mv "$1.new" "$1"
-}
-
 # build_lib SANITIZER SCRATCH: libckpt.so.1 with the sanitizer, in SCRATCH/lib.
 build_lib() {
   local sanitizer=$1 scratch=$2
-  exports_map "$scratch/exports.map"
   echo "--- building libckpt with --sanitize=$sanitizer in $scratch ($SWIFT_CONFIG)"
   if ! "$SWIFT" build -c "$SWIFT_CONFIG" --scratch-path "$scratch" --product ckpt --sanitize="$sanitizer" \
-      -Xswiftc -static-stdlib -Xlinker -soname=libckpt.so.1 -Xlinker --version-script="$ROOT/$scratch/exports.map" \
+      -Xswiftc -static-stdlib -Xlinker -soname=libckpt.so.1 -Xlinker --version-script="$ROOT/libckpt.map" \
       > "$scratch/build.log" 2>&1; then
     tail -n 30 "$scratch/build.log"
     return 1
@@ -63,9 +55,8 @@ build_lib() {
   if readelf -d "$so" | grep NEEDED | grep -qi swift; then echo "$so needs a Swift runtime"; return 1; fi
   readelf -d "$so" | grep -q 'SONAME.*\[libckpt.so.1\]' || { echo "$so: soname is not libckpt.so.1"; return 1; }
   local extra
-  extra=$(nm -D --defined-only "$so" | awk '$2 ~ /^[TWDBRV]$/ {print $3}' | grep -v '^__\(asan\|tsan\|sanitizer\|lsan\|ubsan\)' \
-          | grep -vxF -f <(grep -oE 'ckpt_[a-z_]+' "$scratch/exports.map") || true)
-  [ -z "$extra" ] || { echo "$so exports more than ckpt.h: $extra"; return 1; }
+  "${PYTHON:-python3}" Tests/abi/check_exports.py "$so" --allow __asan --allow __tsan --allow __sanitizer \
+    --allow __lsan --allow __ubsan || return 1
 }
 
 # build_test SANITIZER SCRATCH: test_api against SCRATCH/lib.
