@@ -32,7 +32,10 @@ def _version() -> str:
         pass
     else:
         return built
-    header = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "include", "ckpt.h")
+    # A source checkout: its repository's header, or $CKPT_HEADER (setup.py
+    # building from a copy of the binding, as `make wheel` does).
+    header = os.environ.get("CKPT_HEADER") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "include", "ckpt.h")
     return header_version(header)
 
 
