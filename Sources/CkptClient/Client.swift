@@ -16,7 +16,7 @@ package final class Client: Sendable {
         let f = try Fields(config ?? [:], path: "config", family: .cbr)
         let kind = try f.enumeration("backend", BackendKind.self) ?? .embedded
         switch kind {
-        case .remote: backend = RemoteBackend(config: try RemoteConfig.parse(f.object, environment: environment))
+        case .remote: backend = try RemoteBackend(config: RemoteConfig.parse(f.object, environment: environment))
         case .embedded: backend = try EmbeddedBackend(ClientConfig.embedded(f, environment: environment))
         }
     }

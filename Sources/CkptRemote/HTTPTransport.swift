@@ -1,5 +1,5 @@
-import CCurlShim
 import CCurl
+import CLazyLibs
 import CkptCore
 import CkptWire
 #if canImport(Glibc)
@@ -29,7 +29,10 @@ package final class HTTPTransport: @unchecked Sendable {
     private var idle: [MultiHandle] = []
     private var closed = false
 
-    package init(config: RemoteConfig) {
+    /// - Throws: class `network`, naming libcurl.so.4, when libcurl cannot
+    ///   be loaded (it is loaded here, once per process, not with libckpt).
+    package init(config: RemoteConfig) throws(CkptError) {
+        try LazyLibrary.load(ckpt_shim_curl_load)
         connectTimeoutMs = config.connectTimeoutMs
         caFile = config.caFile
         insecure = config.insecure
@@ -58,8 +61,8 @@ package final class HTTPTransport: @unchecked Sendable {
     package func perform(_ request: HTTPRequest, timeoutMs: Int64,
                          freshConnection: Bool) -> Result<HTTPResponse, TransportFailure>
     {
-        guard ckpt_shim_curl_global_init() == CURLE_OK else {
-            return .failure(Self.local(.internal, "libcurl could not be initialised"))
+        guard ckpt_shim_curl_load(nil, 0) == 0 else {
+            return .failure(Self.local(.network, "libcurl could not be loaded"))
         }
         let acquired = lock.withLock { () -> (closed: Bool, multi: MultiHandle?) in
             (closed, closed ? nil : idle.popLast())
@@ -87,10 +90,10 @@ package final class HTTPTransport: @unchecked Sendable {
         let sink = ResponseSink(limit: maxResponseBytes)
 
         var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
+        defer { ckpt_shim_curl_slist_free_all(headerList) }
         // An empty `Expect:` stops libcurl from adding `Expect: 100-continue`.
         for line in request.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
-            guard let next = curl_slist_append(headerList, line) else {
+            guard let next = ckpt_shim_curl_slist_append(headerList, line) else {
                 return .failure(Self.local(.internal, "out of memory building the request headers"))
             }
             headerList = next
@@ -177,7 +180,7 @@ package final class HTTPTransport: @unchecked Sendable {
         let detail: String = {
             let text = String(cString: handle.errorBuffer)
             if !text.isEmpty { return text }
-            guard let s = curl_easy_strerror(code) else { return "libcurl error \(code.rawValue)" }
+            guard let s = ckpt_shim_curl_easy_strerror(code) else { return "libcurl error \(code.rawValue)" }
             return String(cString: s)
         }()
         switch code {
@@ -226,11 +229,11 @@ private final class MultiHandle {
     let multi: UnsafeMutableRawPointer
 
     init?() {
-        guard let multi = curl_multi_init() else { return nil }
+        guard let multi = ckpt_shim_curl_multi_init() else { return nil }
         self.multi = multi
     }
 
-    deinit { curl_multi_cleanup(multi) }
+    deinit { ckpt_shim_curl_multi_cleanup(multi) }
 }
 
 /// One libcurl easy handle and its error buffer, for one request.
@@ -239,14 +242,14 @@ private final class EasyHandle {
     let errorBuffer: UnsafeMutablePointer<CChar>
 
     init?() {
-        guard let curl = curl_easy_init() else { return nil }
+        guard let curl = ckpt_shim_curl_easy_init() else { return nil }
         self.curl = curl
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }
 
     deinit {
-        curl_easy_cleanup(curl)
+        ckpt_shim_curl_easy_cleanup(curl)
         errorBuffer.deallocate()
     }
 }

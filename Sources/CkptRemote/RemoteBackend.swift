@@ -11,9 +11,13 @@ package final class RemoteBackend: Backend {
     private let transport: HTTPTransport
     private let retryPolicy: RetryPolicy
 
-    package init(config: RemoteConfig) {
+    /// - Throws: class `network` when libcurl or libcrypto cannot be loaded:
+    ///   the first remote client of a process loads them, libckpt does not
+    ///   link them.
+    package init(config: RemoteConfig) throws(CkptError) {
         self.config = config
-        transport = HTTPTransport(config: config)
+        try Digest.load()
+        transport = try HTTPTransport(config: config)
         retryPolicy = RetryPolicy(retries: config.retries)
     }
 

@@ -28,8 +28,11 @@ package final class EmulatorServer: Sendable {
         pool = BlockingPool(threads: options.workerThreads)
     }
 
-    /// Opens the store once, so that a bad path fails before listening.
+    /// Opens the store once, so that a bad path fails before listening, and
+    /// loads libcrypto (token and AK/SK checks), which libckpt loads on
+    /// first use: a missing one fails here, class `network`, not per request.
     package func checkStore() throws(CkptError) {
+        try Digest.load()
         try backends.check()
     }
 

@@ -1,28 +1,30 @@
-import CLibcrypto
+import CLazyLibs
+import CkptCore
 
 /// SHA-256 and HMAC-SHA256 from OpenSSL's libcrypto, as lower-case hex.
+///
+/// libcrypto is loaded on first use (see `ckpt_crypto_shim.h`), never at
+/// load time: `load()` says whether it is there, and the remote backend and
+/// the emulator call it before they need a digest.  Without it every digest
+/// here fails closed: an empty hash, a nil HMAC, no equality.
 package enum Digest {
-    /// SHA-256, fetched from the provider once: OpenSSL 3 otherwise fetches
-    /// it again on every call, which costs more than hashing a request.
-    /// (A global is initialised once, thread-safely.)
-    nonisolated(unsafe) private static let sha256MD: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil)
-
-    private static var digestMD: OpaquePointer? { sha256MD ?? EVP_sha256() }
+    /// Loads libcrypto once per process.
+    /// - Throws: class `network`, naming libcrypto.so.3, when it is missing.
+    package static func load() throws(CkptError) {
+        try LazyLibrary.load(ckpt_shim_crypto_load)
+    }
 
     /// The SHA-256 of nothing: every GET's body hash.
     static let emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-    /// Hex SHA-256 of `bytes`.
+    /// Hex SHA-256 of `bytes`; "" when libcrypto is missing.
     package static func sha256Hex(_ bytes: [UInt8]) -> String {
         if bytes.isEmpty { return emptySHA256 }
-        var md = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
+        var md = [UInt8](repeating: 0, count: Int(CKPT_SHIM_SHA256_SIZE))
         let ok = bytes.withUnsafeBytes { input in
-            md.withUnsafeMutableBufferPointer { out in
-                EVP_Digest(input.baseAddress, input.count, out.baseAddress, &length, Digest.digestMD, nil)
-            }
+            md.withUnsafeMutableBufferPointer { out in ckpt_shim_sha256(input.baseAddress, input.count, out.baseAddress) }
         }
-        return hex(md, count: ok == 1 ? Int(length) : 0)
+        return ok == 1 ? hex(md) : ""
     }
 
     package static func sha256Hex(_ text: String) -> String {
@@ -34,24 +36,16 @@ package enum Digest {
     package static func hmacSHA256Hex(key: String, message: String) -> String? {
         let key = Array(key.utf8)
         let message = Array(message.utf8)
-        var md = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        // A key longer than Int32.max cannot come from a configuration
-        // (they are bounded), but refuse it rather than truncate it.
-        guard !key.isEmpty, let keyLength = Int32(exactly: key.count) else { return nil }
-        guard let ctx = HMAC_CTX_new() else { return nil }
-        defer { HMAC_CTX_free(ctx) }
+        guard !key.isEmpty else { return nil }
+        var md = [UInt8](repeating: 0, count: Int(CKPT_SHIM_SHA256_SIZE))
         let ok = key.withUnsafeBytes { k in
-            message.withUnsafeBufferPointer { m in
+            message.withUnsafeBytes { m in
                 md.withUnsafeMutableBufferPointer { out in
-                    HMAC_Init_ex(ctx, k.baseAddress, keyLength, Digest.digestMD, nil) == 1
-                        && HMAC_Update(ctx, m.baseAddress, m.count) == 1
-                        && HMAC_Final(ctx, out.baseAddress, &length) == 1
+                    ckpt_shim_hmac_sha256(k.baseAddress, k.count, m.baseAddress, m.count, out.baseAddress)
                 }
             }
         }
-        guard ok, length > 0 else { return nil }
-        return hex(md, count: Int(length))
+        return ok == 1 ? hex(md) : nil
     }
 
     /// Compares two strings in time that depends only on their lengths.
@@ -60,16 +54,16 @@ package enum Digest {
         guard x.count == y.count else { return false }
         if x.isEmpty { return true }
         return x.withUnsafeBytes { p in
-            y.withUnsafeBytes { q in CRYPTO_memcmp(p.baseAddress, q.baseAddress, x.count) == 0 }
+            y.withUnsafeBytes { q in ckpt_shim_memcmp(p.baseAddress, q.baseAddress, x.count) == 0 }
         }
     }
 
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    private static func hex(_ bytes: [UInt8], count: Int) -> String {
+    private static func hex(_ bytes: [UInt8]) -> String {
         var out = [UInt8]()
-        out.reserveCapacity(count * 2)
-        for b in bytes.prefix(count) {
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
             out.append(digits[Int(b >> 4)])
             out.append(digits[Int(b & 0x0f)])
         }

@@ -21,7 +21,7 @@ struct FaultInjectionTests {
         o["retries"] = 3
         for (k, v) in extra { o[k] = v }
         for m in o.members where m.value == .null { o[m.key] = nil }
-        return RemoteBackend(config: try RemoteConfig.parse(o, environment: [:]))
+        return try RemoteBackend(config: RemoteConfig.parse(o, environment: [:]))
     }
 
     private func akskBackend(_ mode: String, _ extra: KeyValuePairs<String, JSONValue> = [:]) throws -> RemoteBackend {
@@ -30,7 +30,7 @@ struct FaultInjectionTests {
         o["ak"] = .string(FaultServer.accessKey)
         o["sk"] = .string(FaultServer.secretKey)
         for (k, v) in extra { o[k] = v }
-        return RemoteBackend(config: try RemoteConfig.parse(o, environment: [:]))
+        return try RemoteBackend(config: RemoteConfig.parse(o, environment: [:]))
     }
 
     private func checkpointPath(_ b: RemoteBackend, _ mode: String) -> String {
@@ -263,11 +263,11 @@ struct FaultInjectionTests {
         var o = TestConfig.object(endpoint: "http://127.0.0.1:1")
         o["retries"] = 1
         let config = try RemoteConfig.parse(o, environment: [:])
-        let b = RemoteBackend(config: config)
+        let b = try RemoteBackend(config: config)
         let (e, seconds) = failure { try b.createCheckpoint(create) }
         #expect(e?.errorClass == .network && e?.httpStatus == 0)
         #expect(seconds < 2)
-        let transport = HTTPTransport(config: config)
+        let transport = try HTTPTransport(config: config)
         let result = transport.perform(HTTPRequest(method: "POST", url: "http://127.0.0.1:1/x", headers: [], body: [1]),
                                        timeoutMs: 2000, freshConnection: true)
         guard case .failure(let f) = result else { Issue.record("connected to port 1"); return }

@@ -51,7 +51,7 @@ final class FaultServer: @unchecked Sendable {
     /// How many requests reached `path` (`/<mode>/v3/...`).
     func hits(_ path: String) throws -> Int {
         let config = try RemoteConfig.parse(TestConfig.object(endpoint: base), environment: [:])
-        let transport = HTTPTransport(config: config)
+        let transport = try HTTPTransport(config: config)
         defer { transport.close() }
         let response = try transport.perform(HTTPRequest(method: "GET", url: base + "/__hits", headers: []),
                                              timeoutMs: 5_000, freshConnection: false).get()

@@ -63,8 +63,14 @@ def symbols_file(path: str) -> dict:
     return out
 
 
+def notes(path: str) -> str:
+    # binutils 2.40's readelf exits 1 on a note type it does not know, such
+    # as .note.dlopen's; what it printed is still right.
+    return subprocess.run(["readelf", "-n", path], capture_output=True, text=True).stdout
+
+
 def build_id(path: str) -> str:
-    m = re.search(r"Build ID: ([0-9a-f]+)", run("readelf", "-n", path))
+    m = re.search(r"Build ID: ([0-9a-f]+)", notes(path))
     return m.group(1) if m else ""
 
 
@@ -109,6 +115,17 @@ def main() -> int:
         bad.append("NEEDED names a Swift runtime library")
     if not build_id(so):
         bad.append("no GNU build id")
+    # libcurl and libcrypto are loaded on first use (CLazyLibs), not linked.
+    for lib in ("libcurl", "libcrypto", "libssl"):
+        if re.search(rf"NEEDED.*\[{lib}\.", dynamic):
+            bad.append(f"NEEDED names {lib}: it must be loaded on first use, not linked")
+    undefined = run("nm", "-D", "--undefined-only", so)
+    for sym in re.findall(r"\b((?:curl_|EVP_|HMAC_|CRYPTO_)\w+)", undefined):
+        bad.append(f"calls {sym} directly: libcurl and libcrypto go through CLazyLibs' table")
+    dlopen_note = run("readelf", "-p", ".note.dlopen", so) if ".note.dlopen" in run("readelf", "-S", "-W", so) else ""
+    for soname in ("libcurl.so.4", "libcrypto.so.3"):
+        if soname not in dlopen_note:
+            bad.append(f".note.dlopen does not name {soname}")
 
     exported = set()
     node_symbols = set()

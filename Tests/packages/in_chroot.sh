@@ -11,6 +11,7 @@ ok() { echo "fresh machine: ok: $*"; }
 # Nothing of ours, and no Swift, is here yet.
 ! command -v swift >/dev/null || fail "a Swift toolchain is installed"
 ! ldconfig -p | grep -q libckpt || fail "a libckpt is installed before the packages"
+! ldconfig -p | grep -q libcurl || fail "libcurl is installed before the packages"
 [ -z "${CKPT_LIBRARY:-}${LD_LIBRARY_PATH:-}" ] || fail "CKPT_LIBRARY or LD_LIBRARY_PATH is set"
 
 # 1. The wheel, in a venv, before any .deb: the library inside it, and the
@@ -43,8 +44,22 @@ with ckpt.Client(path=":memory:") as client:
     else:
         raise AssertionError("an unknown checkpoint was found")
 print(f"wheel: checkpoint round trip through {path}")
+
+# The remote backend: libckpt loads libcurl and libcrypto on first use, and
+# this machine has no libcurl: the wheel's own copies must be the ones found.
+# Nothing listens on port 1, so the call fails, class network, after the
+# libraries loaded.
+with ckpt.Client(backend="remote", endpoint="http://127.0.0.1:1", project_id="p1", ak="AK", sk="SK",
+                 retries=0) as remote:
+    try:
+        remote.get_checkpoint("00000000-0000-4000-8000-000000000000")
+    except ckpt.NetworkError as e:
+        assert "could not be loaded" not in str(e), e
+    else:
+        raise AssertionError("a remote call to a closed port succeeded")
+print("wheel: the remote backend loads the bundled libcurl and libcrypto")
 PY
-ok "pip install of the wheel, and a checkpoint round trip in memory"
+ok "pip install of the wheel, a checkpoint round trip in memory, the remote backend's libraries"
 
 # 2. The .debs, with what the quick starts need.
 apt-get update -qq
