@@ -9,6 +9,10 @@ DESTDIR ?=
 LIBDIR      ?= $(PREFIX)/lib
 INCLUDEDIR  ?= $(PREFIX)/include
 BINDIR      ?= $(PREFIX)/bin
+# ckpt-serve, which `ckpt serve` runs, goes to LIBEXECDIR/ckpt; ckpt finds it
+# as ../libexec/ckpt/ckpt-serve from its own directory, so keep the two
+# directories side by side (or set CKPT_SERVE_BIN).
+LIBEXECDIR  ?= $(PREFIX)/libexec
 MANDIR      ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 # yes: the installed library and CLI carry no .debug_* sections; their debug
@@ -84,8 +88,11 @@ lib: deps $(BUILD)/sources.stamp
 
 cli: deps $(BUILD)/sources.stamp
 	swift build -c release --product ckpt-cli -Xswiftc -static-stdlib
+	swift build -c release --product ckpt-serve -Xswiftc -static-stdlib
 	@mkdir -p $(OUT_BIN)
 	cp $(SWIFT_RELEASE)/ckpt-cli $(OUT_BIN)/ckpt.tmp && mv -f $(OUT_BIN)/ckpt.tmp $(OUT_BIN)/ckpt
+	@# `ckpt serve` runs the ckpt-serve beside it (installed: LIBEXECDIR/ckpt/ckpt-serve)
+	cp $(SWIFT_RELEASE)/ckpt-serve $(OUT_BIN)/ckpt-serve.tmp && mv -f $(OUT_BIN)/ckpt-serve.tmp $(OUT_BIN)/ckpt-serve
 
 ## demo: build, then run the C, Python and shell quick starts on fresh embedded stores.
 demo: build
@@ -174,9 +181,11 @@ test-install: lib cli docs
 	$(MAKE) --no-print-directory install PREFIX=$$p LIBDIR=$$l >/dev/null; \
 	test -L $$l/$(SONAME) && test -L $$l/libckpt.so && test -f $$p/include/ckpt.h && test -x $$p/bin/ckpt; \
 	test -f $$p/share/man/man1/ckpt.1.gz && test -f $$p/share/bash-completion/completions/ckpt; \
+	test -x $$p/libexec/ckpt/ckpt-serve; \
+	CKPT_SERVE_BIN= Tests/packages/serve_smoke.sh $$p/bin/ckpt $$tmp/serve.db | grep -q "ran $$p/libexec/ckpt/ckpt-serve"; \
 	grep -q '^Requires: jansson' $$l/pkgconfig/ckpt.pc && grep -qx "libdir=$$l" $$l/pkgconfig/ckpt.pc; \
 	$(PYTHON) Tests/abi/check_exports.py $$l/$(REALNAME) --stripped --debug-file $$l/.debug/$(REALNAME).debug; \
-	for f in $$l/$(REALNAME) $$p/bin/ckpt; do \
+	for f in $$l/$(REALNAME) $$p/bin/ckpt $$p/libexec/ckpt/ckpt-serve; do \
 	  if readelf -S -W $$f | grep -q '\] \.debug_'; then echo "FAIL: $$f has debug sections"; exit 1; fi; done; \
 	PKG_CONFIG_PATH=$$l/pkgconfig $(CC) -std=c99 examples/quickstart.c -o $$tmp/quickstart \
 	  $$(PKG_CONFIG_PATH=$$l/pkgconfig pkg-config --cflags --libs ckpt); \
@@ -189,8 +198,9 @@ test-install: lib cli docs
 ## SPLIT_DEBUG=yes (the default) moves the ELF files' debug info into .debug/ beside them.
 install: lib cli docs
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) \
-	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	  $(DESTDIR)$(LIBEXECDIR)/ckpt $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(OUT_BIN)/ckpt $(DESTDIR)$(BINDIR)/ckpt
+	install -m 0755 $(OUT_BIN)/ckpt-serve $(DESTDIR)$(LIBEXECDIR)/ckpt/ckpt-serve
 	install -m 0644 $(OUT_LIB)/$(REALNAME) $(DESTDIR)$(LIBDIR)/$(REALNAME)
 	ln -sf $(REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libckpt.so
@@ -202,6 +212,7 @@ install: lib cli docs
 ifeq ($(SPLIT_DEBUG),yes)
 	$(call split_debug,$(DESTDIR)$(LIBDIR)/$(REALNAME))
 	$(call split_debug,$(DESTDIR)$(BINDIR)/ckpt)
+	$(call split_debug,$(DESTDIR)$(LIBEXECDIR)/ckpt/ckpt-serve)
 endif
 
 # split_debug FILE: FILE's debug info into .debug/FILE.debug beside it (compressed), FILE

@@ -25,6 +25,7 @@ let package = Package(
     products: [
         .library(name: "ckpt", type: .dynamic, targets: ["Ckpt"]),
         .executable(name: "ckpt-cli", targets: ["CkptCLI"]),
+        .executable(name: "ckpt-serve", targets: ["CkptServeCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,13 +51,25 @@ let package = Package(
         .target(name: "Ckpt", dependencies: ["CkptClient", "CkptCore", "CJansson", "CCkptABI"]),
 
         // The emulator server: the embedded backend on the documented REST paths.
+        .target(name: "CkptServeConfig", dependencies: ["CkptCore"]),
         .target(name: "CkptServe", dependencies: [
-            "CkptCore", "CkptWire", "CkptEmbedded",
+            "CkptCore", "CkptWire", "CkptEmbedded", "CkptServeConfig",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
 
+        // The commands.  `ckpt` does not link the server: `ckpt serve` runs
+        // `ckpt-serve`, so that no other command loads Hummingbird, SwiftNIO
+        // and Foundation.  CkptCLIKit is what the two share.
+        .target(name: "CkptCLIKit", dependencies: [
+            "CkptCore", "CkptServeConfig",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "CkptCLI", dependencies: [
-            "CkptClient", "CkptServe",
+            "CkptClient", "CkptCLIKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "CkptServeCLI", dependencies: [
+            "CkptServe", "CkptCLIKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

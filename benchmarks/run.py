@@ -342,6 +342,10 @@ def build(args: argparse.Namespace, results: Dict[str, Any]) -> None:
     if args.cli:
         if os.path.exists(args.cli):
             atomic_copy(args.cli, CLI)
+            # `ckpt serve` runs the ckpt-serve beside it (workload 8).
+            server = os.path.join(os.path.dirname(args.cli), "ckpt-serve")
+            if os.path.exists(server):
+                atomic_copy(server, os.path.join(WORK, "ckpt-serve"))
         elif os.path.exists(CLI):
             os.remove(CLI)
     link = ["-I" + os.path.join(ROOT, "include"), "-L" + LIBDIR, "-lckpt", "-ljansson",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CkptClient
+import CkptCLIKit
 import CkptCore
 
 struct Call: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CkptClient
+import CkptCLIKit
 import CkptCore
 
 /// The options every command takes: where the store and the configuration

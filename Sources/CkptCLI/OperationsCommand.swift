@@ -1,4 +1,5 @@
 import ArgumentParser
+import CkptCLIKit
 import CkptCore
 
 /// `ckpt operations`: the operation table, as JSON.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CkptCLIKit
 import CkptClient
 import CkptCore
 
@@ -6,9 +7,6 @@ import CkptCore
 /// response on stdout, or the error object on stderr with the class's exit
 /// status.
 enum Runner {
-    /// Exit status of an error class: 9 - code, so invalid (-1) is 10 and
-    /// internal (-11) is 20.
-    static func exitStatus(_ c: ErrorClass) -> Int32 { 9 - c.rawValue }
 
     /// - Parameter render: prints the response for people instead of as
     ///   JSON (the prune plan's table on a terminal).
@@ -29,10 +27,7 @@ enum Runner {
 
     /// Prints the error object on stderr; returns the exit status to throw.
     static func fail(_ error: CkptError, pretty: Bool) -> ExitCode {
-        let text = (try? render(error.json, pretty: pretty))
-            ?? "{\"code\":\(error.errorClass.rawValue),\"class\":\"\(error.errorClass.name)\"}"
-        IO.err(text + "\n")
-        return ExitCode(exitStatus(error.errorClass))
+        Failure.report(error, rendered: try? render(error.json, pretty: pretty))
     }
 
     /// Runs `operation` with `request`, as `ckpt call` does.

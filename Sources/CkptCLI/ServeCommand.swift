@@ -1,128 +1,60 @@
 import ArgumentParser
+import CkptCLIKit
 import CkptCore
-import CkptServe
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
 
-/// `ckpt serve`: the emulator server, the embedded backend on the REST paths
-/// of the documentation, for the remote backend and the official SDKs to
-/// test against offline.
+/// `ckpt serve`: the emulator server.  The options are parsed and checked
+/// here (so `ckpt serve --help`, the man page and the completion know them),
+/// then the process becomes `ckpt-serve` with the same arguments: the server
+/// (Hummingbird, SwiftNIO, Foundation) lives in that executable, so that
+/// every other command starts without loading it.
 struct ServeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "serve",
-        abstract: "Serve the embedded backend over the CBR v3 / CSBS v1 REST API (an emulator).",
-        discussion: """
-        Serves POST/GET /v3/{project_id}/checkpoints[/{checkpoint_id}], /v3/{project_id}/vaults[/{vault_id}], \
-        /v1/{project_id}/policies[/{policy_id}] and \
-        /v1/{project_id}/providers/{provider_id}/checkpoints[/{checkpoint_id}] from one store file. \
-        The project comes from the path; projects are kept apart. Errors are the service error body \
-        {"error_code","error_msg"} with its HTTP status; every response carries an X-Request-Id.
+    static let configuration = ServeArguments.configuration(commandName: "serve")
 
-        Authentication: with --token, a request must carry one of the tokens as X-Auth-Token; with \
-        --ak/--sk pairs (matched by position), an SDK-HMAC-SHA256 Authorization header signed with one of \
-        them is accepted, its X-Sdk-Date within --max-clock-skew of the server clock. Anything else is a \
-        401 APIGW.0301. With neither, every request is accepted. Secrets are never printed or logged.
+    @OptionGroup var arguments: ServeArguments
 
-        Prints "listening on http://HOST:PORT" on stdout once it listens (PORT 0 picks a free port and \
-        the line shows it). SIGINT or SIGTERM shut it down gracefully (requests in flight complete), \
-        exit status 0. Set LOG_LEVEL=debug for one line per request on stderr.
-        """
-    )
-
-    @Option(name: .long, help: ArgumentHelp(
-        "The address to listen on: HOST:PORT or [IPV6]:PORT; port 0 picks a free port.", valueName: "host:port"))
-    var listen = "127.0.0.1:8080"
-
-    @Option(name: .long, help: ArgumentHelp(
-        "The embedded store file, shared by every project (default: $CKPT_STORE).", valueName: "path"))
-    var store: String?
-
-    @Option(name: .customLong("token"), help: ArgumentHelp(
-        "An accepted X-Auth-Token (repeatable).", valueName: "token"))
-    var tokens: [String] = []
-
-    @Option(name: .customLong("ak"), help: ArgumentHelp(
-        "An accepted access key (repeatable; paired with the --sk in the same position).", valueName: "ak"))
-    var accessKeys: [String] = []
-
-    @Option(name: .customLong("sk"), help: ArgumentHelp(
-        "The secret key of the --ak in the same position (repeatable).", valueName: "sk"))
-    var secretKeys: [String] = []
-
-    @Option(name: .customLong("max-clock-skew"), help: ArgumentHelp(
-        "Seconds an X-Sdk-Date may be from the server clock.", valueName: "seconds"))
-    var maxClockSkew: Int64 = 900
-
-    @Option(name: .long, help: ArgumentHelp(
-        "Worker threads that run the (blocking) store calls.", valueName: "n"))
-    var threads = 8
-
-    func validate() throws {
-        guard ServeOptions.parseListen(listen) != nil else {
-            throw ValidationError("--listen: expected HOST:PORT or [IPV6]:PORT with PORT 0 to 65535")
-        }
-        guard storePath != nil else { throw ValidationError("--store: required (or set $CKPT_STORE)") }
-        guard accessKeys.count == secretKeys.count else {
-            throw ValidationError("--ak and --sk must come in pairs: \(accessKeys.count) --ak, \(secretKeys.count) --sk")
-        }
-        guard !tokens.contains(where: \.isEmpty) else { throw ValidationError("--token: must not be empty") }
-        guard !accessKeys.contains(where: \.isEmpty), !secretKeys.contains(where: \.isEmpty) else {
-            throw ValidationError("--ak and --sk must not be empty")
-        }
-        guard Set(accessKeys).count == accessKeys.count else {
-            throw ValidationError("--ak: the same access key is given more than once")
-        }
-        guard (0...86_400).contains(maxClockSkew) else {
-            throw ValidationError("--max-clock-skew: 0 to 86400 seconds")
-        }
-        guard (1...256).contains(threads) else { throw ValidationError("--threads: 1 to 256") }
-    }
-
-    private var storePath: String? {
-        if let store, !store.isEmpty { return store }
-        guard let p = getenv("CKPT_STORE") else { return nil }
-        let s = String(cString: p)
-        return s.isEmpty ? nil : s
-    }
+    /// The environment variable that names the server executable.
+    static let serverVariable = "CKPT_SERVE_BIN"
 
     func run() throws {
-        guard let (host, port) = ServeOptions.parseListen(listen), let path = storePath else {
-            throw ExitCode.validationFailure
+        // `ckpt serve ARGS...`: the root command takes no options, so the
+        // subcommand is always the first argument.
+        let argv = CommandLine.arguments
+        guard argv.count >= 2, argv[1] == "serve" else {
+            throw Runner.fail(.internalError("ckpt serve: unexpected command line"), pretty: false)
         }
-        // A closed stdout or stderr must not kill the server (EPIPE instead).
-        signal(SIGPIPE, SIG_IGN)
-        var keys: [String: String] = [:]
-        for (ak, sk) in zip(accessKeys, secretKeys) { keys[ak] = sk }
-        let server = EmulatorServer(ServeOptions(
-            host: host, port: port, storePath: path, tokens: tokens, keys: keys,
-            maxSkewSeconds: maxClockSkew, workerThreads: threads))
-        do {
-            try server.checkStore()
-        } catch {
-            throw Self.fail(error)
+        let candidates = Self.serverCandidates()
+        guard let server = candidates.first(where: { access($0, X_OK) == 0 }) else {
+            throw Runner.fail(CkptError(.invalid, httpStatus: 0, code: "",
+                "ckpt serve: the server executable ckpt-serve is not installed (looked for "
+                + candidates.joined(separator: ", ") + "; $\(Self.serverVariable) names another)"), pretty: false)
         }
-        Self.write(2, "ckpt serve: store \(path); authentication: "
-            + (tokens.isEmpty && keys.isEmpty ? "none (every request is accepted)"
-                : "\(tokens.count) token(s), \(keys.count) access key(s)") + "\n")
-        do {
-            try server.runBlocking { url in Self.write(1, "listening on \(url)\n") }
-        } catch {
-            throw Self.fail(CkptError(.network, httpStatus: 0, code: "",
-                                      "cannot serve on \(listen): \(String(describing: error))"))
-        }
+        // The path without its ../ (ps and /proc show what runs).
+        let path = realpath(server, nil).map { p in defer { free(p) }; return String(cString: p) } ?? server
+        let args = [path] + argv.dropFirst(2)
+        var cArgs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+        execv(path, &cArgs)
+        let reason = Errno(errno).message
+        for p in cArgs { free(p) }
+        throw Runner.fail(CkptError(.invalid, httpStatus: 0, code: "", "ckpt serve: cannot run \(server): \(reason)"),
+                          pretty: false)
     }
 
-    /// The error object on stderr; the exit status of its class, as every
-    /// other command.
-    private static func fail(_ error: CkptError) -> ExitCode {
-        Runner.fail(error, pretty: false)
-    }
-
-    /// Unbuffered: the listening line must reach a pipe at once.
-    private static func write(_ fd: Int32, _ text: String) {
-        IO.write(fd, text)
+    /// $CKPT_SERVE_BIN, else ckpt-serve beside this executable (the build
+    /// tree), else ../libexec/ckpt/ckpt-serve from it (`make install`, the
+    /// .deb: /usr/bin/ckpt and /usr/libexec/ckpt/ckpt-serve).
+    static func serverCandidates() -> [String] {
+        if let explicit = IO.env(serverVariable) { return [explicit] }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return [] }
+        let exe = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let slash = exe.lastIndex(of: "/") else { return [] }
+        let dir = String(exe[..<slash])
+        return [dir + "/ckpt-serve", dir + "/../libexec/ckpt/ckpt-serve"]
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CkptClient
+import CkptCLIKit
 import CkptCore
 
 struct Vault: ParsableCommand {
@@ -171,7 +172,7 @@ struct Vault: ParsableCommand {
                 let answer = IO.readLine(limit: 64)
                 guard let answer = answer?.lowercased(), answer == "yes" || answer == "y" else {
                     IO.err("not deleted (pass --yes to delete without asking)\n")
-                    throw ExitCode(Runner.exitStatus(.invalid))
+                    throw ExitCode(Failure.exitStatus(.invalid))
                 }
             }
             try Runner.execute(global) { (client) throws(CkptError) -> Reply in

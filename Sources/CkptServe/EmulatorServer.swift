@@ -1,5 +1,6 @@
 import CkptCore
 import CkptEmbedded
+import CkptServeConfig
 import CkptWire
 import Dispatch
 import Hummingbird

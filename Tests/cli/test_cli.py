@@ -574,3 +574,42 @@ def test_quickstart_script(ckpt):
                        env=env, timeout=120)
     assert p.returncode == 0, p.stderr
     assert store.exists()
+
+
+# ---------------------------------------------------------------------------
+# `ckpt serve` runs `ckpt-serve`: the server is not in the ckpt binary.
+# ---------------------------------------------------------------------------
+
+def test_the_ckpt_binary_does_not_carry_the_server():
+    # Hummingbird (and with it SwiftNIO and Foundation's ICU data) lives in
+    # ckpt-serve only, so that every other command starts without loading it.
+    data = pathlib.Path(BIN).read_bytes()
+    assert b"HummingbirdCore" not in data and b"NIOPosix" not in data
+    server = pathlib.Path(BIN).parent / "ckpt-serve"
+    assert b"HummingbirdCore" in server.read_bytes()
+
+
+def test_serve_runs_ckpt_serve_with_the_same_arguments(ckpt):
+    proc = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:0", "--store", ckpt.store, "--token", "t0k"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ckpt.env)
+    try:
+        line = proc.stdout.readline().decode()
+        assert line.startswith("listening on http://127.0.0.1:"), line
+        # The process became ckpt-serve (exec: the same pid), with the arguments it was given.
+        cmdline = pathlib.Path(f"/proc/{proc.pid}/cmdline").read_bytes().split(b"\0")
+        assert cmdline[0].endswith(b"/ckpt-serve") and cmdline[1:4] == [b"--listen", b"127.0.0.1:0", b"--store"]
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=30) == 0
+
+
+def test_serve_checks_its_options_before_running_the_server(ckpt):
+    # A bad option is refused by ckpt itself (usage, 64), even without ckpt-serve.
+    err = ckpt.usage("serve", "--listen", "nowhere", env={"CKPT_SERVE_BIN": "/nonexistent/ckpt-serve"})
+    assert "--listen" in err
+
+
+def test_serve_without_the_server_executable_says_where_it_looked(ckpt):
+    err = ckpt.fail("invalid", "serve", "--listen", "127.0.0.1:0",
+                    env={"CKPT_SERVE_BIN": str(ckpt.tmp / "missing" / "ckpt-serve")})
+    assert "ckpt-serve is not installed" in err["error_msg"] and "missing/ckpt-serve" in err["error_msg"]

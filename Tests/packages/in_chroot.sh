@@ -93,6 +93,10 @@ grep -q 'ckpt .*Create and query backup checkpoints' /tmp/man.txt || fail "man c
 grep -qi 'warning' /tmp/man.err && { cat /tmp/man.err; fail "man ckpt warns"; }
 ok "ckpt --help, ckpt --version and man ckpt"
 
+# 5b. ckpt serve (it runs /usr/libexec/ckpt/ckpt-serve), answering a real request.
+bash /src/serve_smoke.sh ckpt /tmp/serve.db | grep -q 'ran /usr/libexec/ckpt/ckpt-serve' || fail "ckpt serve"
+ok "ckpt serve (/usr/libexec/ckpt/ckpt-serve) answers GET /v3/{project}/vaults"
+
 # 6. The bash completion completes `ckpt chec` to `checkpoint`.
 completion=$(bash -c '
   source /usr/share/bash-completion/completions/ckpt

@@ -128,7 +128,8 @@ mount --bind /dev "$R/dev"
 cp /etc/resolv.conf "$R/etc/resolv.conf"
 mkdir -p "$R/pkgs" "$R/src"
 cp "$PKG"/{libckpt1,libckpt-dev,ckpt}_"${version}_${arch}".deb "$wheel" "$R/pkgs/"
-cp "$ROOT/examples/quickstart.c" "$ROOT/examples/quickstart.sh" "$ROOT/Tests/packages/in_chroot.sh" "$R/src/"
+cp "$ROOT/examples/quickstart.c" "$ROOT/examples/quickstart.sh" "$ROOT/Tests/packages/in_chroot.sh" \
+  "$ROOT/Tests/packages/serve_smoke.sh" "$R/src/"
 # A clean environment: none of this machine's variables (CKPT_LIBRARY,
 # LD_LIBRARY_PATH, PATH with Swift) reach the fresh machine.
 chroot "$R" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \

@@ -7,10 +7,10 @@ import Musl
 
 /// Unbuffered output and bounded input on the standard descriptors, without
 /// Foundation (startup time matters for a command run once per shell line).
-enum IO {
+package enum IO {
     /// Writes all of `text` to a descriptor; gives up quietly on a closed
     /// pipe or another write error (the exit status still tells the story).
-    static func write(_ fd: Int32, _ text: String) {
+    package static func write(_ fd: Int32, _ text: String) {
         var text = text
         text.withUTF8 { buf in
             guard var p = buf.baseAddress else { return }
@@ -28,16 +28,16 @@ enum IO {
         }
     }
 
-    static func out(_ text: String) { write(1, text) }
-    static func err(_ text: String) { write(2, text) }
+    package static func out(_ text: String) { write(1, text) }
+    package static func err(_ text: String) { write(2, text) }
 
-    static var stderrIsTerminal: Bool { isatty(2) == 1 }
-    static var stdoutIsTerminal: Bool { isatty(1) == 1 }
-    static var stdinIsTerminal: Bool { isatty(0) == 1 }
+    package static var stderrIsTerminal: Bool { isatty(2) == 1 }
+    package static var stdoutIsTerminal: Bool { isatty(1) == 1 }
+    package static var stdinIsTerminal: Bool { isatty(0) == 1 }
 
     /// One line of stdin (at most `limit` bytes, without its newline, and
     /// trimmed of spaces); nil at end of input.
-    static func readLine(limit: Int) -> String? {
+    package static func readLine(limit: Int) -> String? {
         var bytes: [UInt8] = []
         var c: UInt8 = 0
         while bytes.count < limit {
@@ -51,7 +51,7 @@ enum IO {
     }
 
     /// A non-empty environment variable, or nil.
-    static func env(_ name: String) -> String? {
+    package static func env(_ name: String) -> String? {
         guard let p = getenv(name) else { return nil }
         let s = String(cString: p)
         return s.isEmpty ? nil : s
@@ -59,7 +59,7 @@ enum IO {
 
     /// Reads a whole descriptor, at most `limit` + 1 bytes (so that the
     /// caller can tell "too large" from "just fits").
-    static func readAll(_ fd: Int32, limit: Int) -> Result<[UInt8], Errno> {
+    package static func readAll(_ fd: Int32, limit: Int) -> Result<[UInt8], Errno> {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while out.count <= limit {
@@ -76,7 +76,7 @@ enum IO {
     }
 
     /// Reads a whole file, at most `limit` + 1 bytes.
-    static func readFile(_ path: String, limit: Int) -> Result<[UInt8], Errno> {
+    package static func readFile(_ path: String, limit: Int) -> Result<[UInt8], Errno> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(Errno(errno)) }
         defer { close(fd) }
@@ -87,7 +87,7 @@ enum IO {
 
     /// Parses JSON bytes with the library's limits.  `what` names the input
     /// in the message ("request", "config file /x.json").
-    static func parseJSON(_ bytes: [UInt8], what: String) throws(CkptError) -> JSONValue {
+    package static func parseJSON(_ bytes: [UInt8], what: String) throws(CkptError) -> JSONValue {
         if bytes.count > Limits.maxRequestBytes {
             throw .argument("\(what): larger than \(Limits.maxRequestBytes) bytes")
         }

@@ -1,0 +1,98 @@
+import ArgumentParser
+import CkptCore
+import CkptServeConfig
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The options of the emulator server, shared by `ckpt serve` (which only
+/// parses them, for its help, the man page and the completion, then hands
+/// the command line to `ckpt-serve`) and `ckpt-serve` (which serves).  The
+/// server lives in its own executable so that Hummingbird, SwiftNIO and
+/// Foundation cost nothing to the commands that do not serve.
+package struct ServeArguments: ParsableArguments {
+    package init() {}
+
+    /// The command's help: `ckpt serve` and `ckpt-serve` show the same.
+    package static func configuration(commandName: String) -> CommandConfiguration {
+        CommandConfiguration(
+            commandName: commandName,
+            abstract: "Serve the embedded backend over the CBR v3 / CSBS v1 REST API (an emulator).",
+            discussion: """
+            Serves POST/GET /v3/{project_id}/checkpoints[/{checkpoint_id}], /v3/{project_id}/vaults[/{vault_id}], \
+            /v1/{project_id}/policies[/{policy_id}] and \
+            /v1/{project_id}/providers/{provider_id}/checkpoints[/{checkpoint_id}] from one store file. \
+            The project comes from the path; projects are kept apart. Errors are the service error body \
+            {"error_code","error_msg"} with its HTTP status; every response carries an X-Request-Id.
+
+            Authentication: with --token, a request must carry one of the tokens as X-Auth-Token; with \
+            --ak/--sk pairs (matched by position), an SDK-HMAC-SHA256 Authorization header signed with one of \
+            them is accepted, its X-Sdk-Date within --max-clock-skew of the server clock. Anything else is a \
+            401 APIGW.0301. With neither, every request is accepted. Secrets are never printed or logged.
+
+            Prints "listening on http://HOST:PORT" on stdout once it listens (PORT 0 picks a free port and \
+            the line shows it). SIGINT or SIGTERM shut it down gracefully (requests in flight complete), \
+            exit status 0. Set LOG_LEVEL=debug for one line per request on stderr.
+            """
+        )
+    }
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The address to listen on: HOST:PORT or [IPV6]:PORT; port 0 picks a free port.", valueName: "host:port"))
+    package var listen = "127.0.0.1:8080"
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The embedded store file, shared by every project (default: $CKPT_STORE).", valueName: "path"))
+    package var store: String?
+
+    @Option(name: .customLong("token"), help: ArgumentHelp(
+        "An accepted X-Auth-Token (repeatable).", valueName: "token"))
+    package var tokens: [String] = []
+
+    @Option(name: .customLong("ak"), help: ArgumentHelp(
+        "An accepted access key (repeatable; paired with the --sk in the same position).", valueName: "ak"))
+    package var accessKeys: [String] = []
+
+    @Option(name: .customLong("sk"), help: ArgumentHelp(
+        "The secret key of the --ak in the same position (repeatable).", valueName: "sk"))
+    package var secretKeys: [String] = []
+
+    @Option(name: .customLong("max-clock-skew"), help: ArgumentHelp(
+        "Seconds an X-Sdk-Date may be from the server clock.", valueName: "seconds"))
+    package var maxClockSkew: Int64 = 900
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Worker threads that run the (blocking) store calls.", valueName: "n"))
+    package var threads = 8
+
+    package func validate() throws {
+        guard ServeOptions.parseListen(listen) != nil else {
+            throw ValidationError("--listen: expected HOST:PORT or [IPV6]:PORT with PORT 0 to 65535")
+        }
+        guard storePath != nil else { throw ValidationError("--store: required (or set $CKPT_STORE)") }
+        guard accessKeys.count == secretKeys.count else {
+            throw ValidationError("--ak and --sk must come in pairs: \(accessKeys.count) --ak, \(secretKeys.count) --sk")
+        }
+        guard !tokens.contains(where: \.isEmpty) else { throw ValidationError("--token: must not be empty") }
+        guard !accessKeys.contains(where: \.isEmpty), !secretKeys.contains(where: \.isEmpty) else {
+            throw ValidationError("--ak and --sk must not be empty")
+        }
+        guard Set(accessKeys).count == accessKeys.count else {
+            throw ValidationError("--ak: the same access key is given more than once")
+        }
+        guard (0...86_400).contains(maxClockSkew) else {
+            throw ValidationError("--max-clock-skew: 0 to 86400 seconds")
+        }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads: 1 to 256") }
+    }
+
+    /// --store, else $CKPT_STORE; nil when neither is set.
+    package var storePath: String? {
+        if let store, !store.isEmpty { return store }
+        guard let p = getenv("CKPT_STORE") else { return nil }
+        let s = String(cString: p)
+        return s.isEmpty ? nil : s
+    }
+}
