@@ -2,6 +2,8 @@
  *
  *   bench crud   STORE DURABILITY API NCREATE NGET   workloads 1, 2, 3 (API: json | text)
  *   bench shared STORE NSEED NOPS                    workload 4 (20% create / 80% get)
+ *   bench group  STORE_NORMAL STORE_FULL N           workload 12 (group commit: creates/s,
+ *                                                    1 thread at normal, 8 threads at full)
  *   bench scale  STORE N NGET                        workload 5
  *   bench remote ENDPOINT PROJECT AK SK ID N         workload 8 (checkpoint.get over HTTP)
  *   bench prep   STORE NCHECKPOINTS                  a store for the CLI and HTTP workloads
@@ -248,6 +250,50 @@ static int cmd_shared(int argc, char **argv) {
     json_decref(req);
     free(vault_id);
     free(ids.ids);
+    return 0;
+}
+
+/* ---- group: workload 12 ---- */
+
+typedef struct {
+    ckpt_client *client;
+    const json_t *req;
+    size_t n;
+} create_arg;
+
+static void *create_thread(void *p) {
+    create_arg *a = p;
+    for (size_t i = 0; i < a->n; i++) do_create(a->client, API_JSON, a->req, NULL, NULL);
+    return NULL;
+}
+
+/* creates/s of `threads` threads, n creates in all, on one handle of a new store. */
+static double run_creates(const char *path, const char *durability, int threads, size_t n) {
+    ckpt_client *c = open_store(path, durability);
+    char *vault_id = make_vault(c);
+    json_t *req = create_request(vault_id);
+    pthread_t th[8];
+    create_arg args[8];
+    uint64_t t0 = now_ns();
+    for (int i = 0; i < threads; i++) {
+        args[i] = (create_arg){c, req, n / (size_t)threads};
+        pthread_create(&th[i], NULL, create_thread, &args[i]);
+    }
+    for (int i = 0; i < threads; i++) pthread_join(th[i], NULL);
+    uint64_t dt = now_ns() - t0;
+    ckpt_client_close(c);
+    json_decref(req);
+    free(vault_id);
+    return (double)(n / (size_t)threads * (size_t)threads) / (dt / 1e9);
+}
+
+static int cmd_group(int argc, char **argv) {
+    if (argc != 5) die("usage", "group STORE_NORMAL STORE_FULL N");
+    size_t n = strtoull(argv[4], NULL, 10);
+    double normal1 = run_creates(argv[2], "normal", 1, n);
+    double full8 = run_creates(argv[3], "full", 8, n);
+    printf("{\"creates\": %zu, \"normal_1_thread_per_s\": %.1f, \"full_8_threads_per_s\": %.1f, "
+           "\"full8_over_normal1\": %.3f}\n", n, normal1, full8, full8 / normal1);
     return 0;
 }
 
@@ -584,6 +630,7 @@ int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     if (strcmp(argv[1], "crud") == 0) return cmd_crud(argc, argv);
     if (strcmp(argv[1], "shared") == 0) return cmd_shared(argc, argv);
+    if (strcmp(argv[1], "group") == 0) return cmd_group(argc, argv);
     if (strcmp(argv[1], "scale") == 0) return cmd_scale(argc, argv);
     if (strcmp(argv[1], "remote") == 0) return cmd_remote(argc, argv);
     if (strcmp(argv[1], "prep") == 0) return cmd_prep(argc, argv);

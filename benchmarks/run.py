@@ -20,7 +20,10 @@ Workloads (see benchmarks/README.md):
   7 Python        ckpt.Client vs the same work in C through ckpt_call_text
   8 HTTP client   remote backend vs the official huaweicloudsdkcbr, against `ckpt serve`
   9 CLI           `ckpt call checkpoint.get ...` wall time vs /bin/true
- 10 library file  stripped size; dlopen + first ckpt_version() time
+ 10 library file  stripped size; dlopen + first ckpt_version() time, and the ratio to a
+                  .so that needs only jansson and sqlite3 (benchmarks/dlopen_floor.c)
+ 11 backups       backup.list at scale
+ 12 group commit  creates/s of 8 threads on one handle at full vs 1 thread at normal
 """
 
 from __future__ import annotations
@@ -418,6 +421,26 @@ def w_shared(args: argparse.Namespace) -> Dict[str, Any]:
         "two_threads_ops_per_s": median([r["two_threads_ops_per_s"] for r in rs]),
         "one_thread_ops_per_s": median([r["one_thread_ops_per_s"] for r in rs]),
         "two_over_one": median([r["two_over_one"] for r in rs]),
+    }
+
+
+def w_group(args: argparse.Namespace) -> Dict[str, Any]:
+    """Workload 12: group commit.  creates/s of 8 threads on one handle at
+    durability full, against 1 thread at normal, in the same run (issue 15:
+    >= 0.8)."""
+    rs = []
+    for rep in range(args.reps):
+        normal, full = fresh_store("group-normal.db"), fresh_store("group-full.db")
+        log(f"  rep {rep + 1}/{args.reps}: {args.group_creates} creates, 1 thread at normal, 8 at full")
+        rs.append(run_json([BENCH, "group", normal, full, str(args.group_creates)]))
+        remove_store(normal)
+        remove_store(full)
+    return {
+        "runs": rs,
+        "creates": args.group_creates,
+        "normal_1_thread_per_s": median([r["normal_1_thread_per_s"] for r in rs]),
+        "full_8_threads_per_s": median([r["full_8_threads_per_s"] for r in rs]),
+        "full8_over_normal1": median([r["full8_over_normal1"] for r in rs]),
     }
 
 
@@ -848,6 +871,12 @@ def table_rows(res: Dict[str, Any]) -> List[Tuple[str, str, str, str]]:
         add("4 shared handle, 2 threads, 20% create / 80% get", fmt(s["two_threads_ops_per_s"], "ops/s"))
         add("4 same mix, 1 thread (side by side); 2-thread/1-thread",
             f"{fmt(s['one_thread_ops_per_s'], 'ops/s')}; {fmt(s['two_over_one'])}")
+    if not err("group"):
+        g = W["group"]
+        add("12 creates/s, 8 threads on one handle at full (group commit)", fmt(g["full_8_threads_per_s"], "ops/s"))
+        add("12 creates/s, 1 thread at normal (side by side); full-8 / normal-1",
+            f"{fmt(g['normal_1_thread_per_s'], 'ops/s')}; {g['full8_over_normal1']:.2f}", ">= 0.8",
+            check(g["full8_over_normal1"] >= 0.8))
     if not err("scale"):
         for n, r in W["scale"].items():
             if not n.isdigit():
@@ -993,6 +1022,7 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=3, help="repetitions of each comparison (median reported)")
     ap.add_argument("--n", type=int, default=20000, help="creates and gets per run at durability normal")
     ap.add_argument("--n-full", type=int, default=1000, help="creates and gets per run at durability full")
+    ap.add_argument("--group-creates", type=int, default=8000, help="creates per side of workload 12")
     ap.add_argument("--shared-seed", type=int, default=2000)
     ap.add_argument("--shared-ops", type=int, default=10000, help="operations per thread in workload 4")
     ap.add_argument("--scale-n", type=int, default=1_000_000, help="checkpoints in the large scale store")
@@ -1018,6 +1048,7 @@ def main() -> int:
         args.n, args.n_full, args.shared_seed, args.shared_ops = 2000, 200, 500, 2000
         args.scale_n, args.scale_gets, args.py_n_create, args.py_n_get = 20000, 5000, 1000, 2000
         args.backups_n, args.backups_lists = 20000, 400
+        args.group_creates = 1600
         args.http_n, args.http_reps, args.cli_runs = 300, 2, 20
 
     started = time.monotonic()
@@ -1044,6 +1075,7 @@ def main() -> int:
     workloads: List[Tuple[str, str, Callable[[argparse.Namespace], Dict[str, Any]]]] = [
         ("crud", "workloads 1, 2, 3, 6: create/get, json_t and text, vs the floor", w_crud),
         ("shared", "workload 4: shared handle", w_shared),
+        ("group", "workload 12: group commit, 8 threads at full vs 1 at normal", w_group),
         ("scale", "workload 5: scale", w_scale),
         ("python", "workload 7: Python binding vs C", w_python),
         ("http", "workload 8: HTTP client vs the official SDK", w_http),
