@@ -172,6 +172,7 @@ test-hardening: $(HARDENING_BINS)
 	$(OUT_BIN)/hardening_bad_inputs Tests/hardening/bad_inputs.json $$tmp/bad_inputs || rc=1; \
 	$(OUT_BIN)/hardening_concurrency $$tmp/concurrency --durability normal || rc=1; \
 	$(OUT_BIN)/hardening_crash $$tmp/crash --rounds 30 | grep -v '^round ' || rc=1; \
+	$(OUT_BIN)/hardening_crash $$tmp/crash-group --rounds 20 --threads 8 | grep -v '^round ' || rc=1; \
 	exit $$rc
 
 ## test-install: install into a scratch prefix (LIBDIR apart, as the .deb does), then build the

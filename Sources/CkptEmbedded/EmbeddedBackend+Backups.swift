@@ -79,7 +79,7 @@ extension EmbeddedBackend {
     }
 
     func updateBackup(_ r: BackupUpdateRequest) throws(CkptError) -> Reply {
-        try withWrite { (db) throws(CkptError) in
+        try withWrite { [self] (db) throws(CkptError) in
             guard var b = try BackupRow.load(db, project: projectNo, id: r.backupId) else {
                 throw .backupNotFound(r.backupId)
             }
@@ -95,7 +95,7 @@ extension EmbeddedBackend {
     /// once).  A backup being made is refused (6203), one being restored
     /// too (6216); deleting one that is being deleted changes nothing.
     func deleteBackup(id: String) throws(CkptError) -> Reply {
-        try withWrite { (db) throws(CkptError) in
+        try withWrite { [self] (db) throws(CkptError) in
             guard var b = try BackupRow.load(db, project: projectNo, id: id) else { throw .backupNotFound(id) }
             switch b.status {
             case .protecting, .waitingProtect: throw .backupInProgress("the backup \(id) is being made")
@@ -129,7 +129,7 @@ extension EmbeddedBackend {
     /// Starts a restore: the backup is `restoring`, then `available` again;
     /// answers the `job_id` of its restore task.
     func restoreBackup(_ r: BackupRestoreRequest) throws(CkptError) -> Reply {
-        try withWrite { (db) throws(CkptError) in
+        try withWrite { [self] (db) throws(CkptError) in
             guard var b = try BackupRow.load(db, project: projectNo, id: r.backupId) else {
                 throw .backupNotFound(r.backupId)
             }

@@ -37,7 +37,7 @@ extension EmbeddedBackend {
     /// backup.delete); the checkpoint is gone with its last backup.  One
     /// being made or restored is refused (CSBS.2003).  Answers `{}`.
     func deletePolicyCheckpoint(id: String) throws(CkptError) -> Reply {
-        try withWrite { (db) throws(CkptError) in
+        try withWrite { [self] (db) throws(CkptError) in
             guard let row = try CheckpointRow.load(db, project: project, id: id, api: .csbs) else {
                 throw .csbsCheckpointNotFound(id)
             }

@@ -48,7 +48,7 @@ extension EmbeddedBackend {
     /// Renames the vault, changes its capacity (never below what it uses:
     /// 9900 naming `vault.billing.size`) or its settings.
     func updateVault(_ r: VaultUpdateRequest) throws(CkptError) -> Reply {
-        try withWrite { (db) throws(CkptError) in
+        try withWrite { [self] (db) throws(CkptError) in
             guard var v = try VaultRow.load(db, project: project, id: r.vaultId, cache: vaultDocuments) else {
                 throw .vaultNotFound(r.vaultId)
             }
@@ -77,7 +77,7 @@ extension EmbeddedBackend {
     /// made or restored is refused (6203); deleting one that is being
     /// deleted changes nothing.
     func deleteVault(id: String) throws(CkptError) -> Reply {
-        try withWrite { (db) throws(CkptError) in
+        try withWrite { [self] (db) throws(CkptError) in
             guard let v = try VaultRow.load(db, project: project, id: id, cache: vaultDocuments) else {
                 throw .vaultNotFound(id)
             }
@@ -118,7 +118,7 @@ extension EmbeddedBackend {
     /// of the project (6103).  Answers `add_resource_ids`.
     func addVaultResources(_ r: VaultResourcesRequest) throws(CkptError) -> Reply {
         guard case .add(let added) = r.change else { throw .internalError("vault.add_resources without resources") }
-        return try withWrite { (db) throws(CkptError) in
+        return try withWrite { [self] (db) throws(CkptError) in
             guard var v = try VaultRow.load(db, project: project, id: r.vaultId, cache: vaultDocuments) else {
                 throw .vaultNotFound(r.vaultId)
             }
@@ -147,7 +147,7 @@ extension EmbeddedBackend {
     /// (6135) and not being backed up (6134).  Writes one `remove_resource`
     /// task; answers `remove_resource_ids`.
     func removeVaultResources(_ r: VaultResourcesRequest) throws(CkptError) -> Reply {
-        try withWrite { (db) throws(CkptError) in
+        try withWrite { [self] (db) throws(CkptError) in
             guard var v = try VaultRow.load(db, project: project, id: r.vaultId, cache: vaultDocuments) else {
                 throw .vaultNotFound(r.vaultId)
             }

@@ -59,13 +59,33 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
     }
 
     /// Runs `body` in a write transaction, after moving on what is due.
-    func withWrite<T>(_ body: (Database) throws(CkptError) -> T) throws(CkptError) -> T {
-        try withDatabase { (db) throws(CkptError) -> T in
-            try db.write { () throws(CkptError) -> T in
-                try Lifecycle.settleDue(db)
-                return try body(db)
+    /// Concurrent writers of this handle share the transaction and its
+    /// commit (group commit, `WriteGroup`); each returns only once the commit
+    /// that holds its write is done (and, at durability `full`, on disk).
+    /// A body may run on another writer's thread while its own waits.
+    func withWrite<T>(_ body: @escaping (Database) throws(CkptError) -> T) throws(CkptError) -> T {
+        let job = WriteJob(body)
+        writeGroup.enqueue(job)
+        lock.withLock {
+            // A leader may have committed it while this thread waited.
+            guard !job.isDone else { return }
+            let batch = writeGroup.takeQueued()
+            guard let database else {
+                for write in batch { write.finish(.argument("the client is closed")) }
+                return
             }
+            defer { database.resetAll() }
+            writeGroup.commit(batch, on: database, settle: Lifecycle.settleDue)
         }
+        return try job.result()
+    }
+
+    private let writeGroup = WriteGroup()
+
+    /// How many write transactions this handle ran, and how many writes they
+    /// held (more writes than transactions: group commit at work).
+    package var writeTransactions: (transactions: Int, writes: Int) {
+        lock.withLock { (writeGroup.transactions, writeGroup.writes) }
     }
 
     var project: String { config.projectId }
@@ -79,13 +99,11 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
         let id = UUIDGenerator.make()
         let doc = Documents.vault(r, id: id, projectId: project, createdAt: Clock.timestamp())
         let text = try Documents.text(doc)
-        try withDatabase { (db) throws(CkptError) in
-            try db.write { () throws(CkptError) in
-                let s = try db.statement(
-                    "INSERT INTO vaults(project_id, id, status, size_gb, used_gb, doc) VALUES(?, ?, 'available', ?, 0, ?)")
-                s.bind(1, project); s.bind(2, id); s.bind(3, r.sizeGB); s.bind(4, text)
-                try s.run()
-            }
+        try withWrite { [self] (db) throws(CkptError) in
+            let s = try db.statement(
+                "INSERT INTO vaults(project_id, id, status, size_gb, used_gb, doc) VALUES(?, ?, 'available', ?, 0, ?)")
+            s.bind(1, project); s.bind(2, id); s.bind(3, r.sizeGB); s.bind(4, text)
+            try s.run()
         }
         return Reply(doc)
     }
@@ -98,17 +116,15 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
     }
 
     package func setVaultStatus(_ r: SetStatusRequest) throws(CkptError) -> Reply {
-        try withDatabase { (db) throws(CkptError) in
-            try db.write { () throws(CkptError) in
-                // A status set by hand holds: a `deleting` one never ends by itself.
-                let s = try db.statement("UPDATE vaults SET status = ?, ready_at = -1 WHERE project_id = ? AND id = ?")
-                s.bind(1, r.status); s.bind(2, project); s.bind(3, r.id)
-                try s.run()
-                guard db.changes == 1, let v = try VaultRow.load(db, project: project, id: r.id) else {
-                    throw .vaultNotFound(r.id)
-                }
-                return Reply(try v.document())
+        try withWrite { [self] (db) throws(CkptError) in
+            // A status set by hand holds: a `deleting` one never ends by itself.
+            let s = try db.statement("UPDATE vaults SET status = ?, ready_at = -1 WHERE project_id = ? AND id = ?")
+            s.bind(1, r.status); s.bind(2, project); s.bind(3, r.id)
+            try s.run()
+            guard db.changes == 1, let v = try VaultRow.load(db, project: project, id: r.id) else {
+                throw .vaultNotFound(r.id)
             }
+            return Reply(try v.document())
         }
     }
 
@@ -119,12 +135,10 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
         let doc = Documents.policy(r, id: id, projectId: project, createdAt: Clock.timestamp())
         let text = try Documents.text(doc)
         let sizes = try Documents.text(.object(JSONObject(r.resources.map { ($0.id, JSONValue.int($0.sizeGB)) })))
-        try withDatabase { (db) throws(CkptError) in
-            try db.write { () throws(CkptError) in
-                let s = try db.statement("INSERT INTO policies(project_id, id, sizes, doc) VALUES(?, ?, ?, ?)")
-                s.bind(1, project); s.bind(2, id); s.bind(3, sizes); s.bind(4, text)
-                try s.run()
-            }
+        try withWrite { [self] (db) throws(CkptError) in
+            let s = try db.statement("INSERT INTO policies(project_id, id, sizes, doc) VALUES(?, ?, ?, ?)")
+            s.bind(1, project); s.bind(2, id); s.bind(3, sizes); s.bind(4, text)
+            try s.run()
         }
         return Reply(doc)
     }
@@ -159,7 +173,7 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
     }
 
     package func setCheckpointStatus(_ r: SetStatusRequest) throws(CkptError) -> Reply {
-        try withWrite { (db) throws(CkptError) in
+        try withWrite { [self] (db) throws(CkptError) in
             guard var row = try CheckpointRow.load(db, project: project, id: r.id, api: nil) else {
                 throw .checkpointNotFound(r.id)
             }
@@ -170,7 +184,7 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
 
     package func createCheckpoint(_ r: CheckpointCreateRequest) throws(CkptError) -> Reply {
         let param = r.parameters ?? CheckpointParam()
-        return try withWrite { (db) throws(CkptError) in
+        return try withWrite { [self] (db) throws(CkptError) in
             guard let vault = try VaultRow.load(db, project: project, id: r.vaultId, cache: vaultDocuments) else {
                 throw .vaultMissing(r.vaultId)
             }
@@ -205,7 +219,7 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
     }
 
     package func executePolicy(_ r: PolicyExecuteRequest) throws(CkptError) -> Reply {
-        try withWrite { (db) throws(CkptError) in
+        try withWrite { [self] (db) throws(CkptError) in
             let s = try db.statement("SELECT doc, sizes FROM policies WHERE project_id = ? AND id = ?")
             s.bind(1, project); s.bind(2, r.planId)
             guard try s.step() else { throw .policyNotFound(r.planId) }

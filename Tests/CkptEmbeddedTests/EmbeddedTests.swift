@@ -1,6 +1,7 @@
 import CkptClient
 import CkptCore
 import CkptEmbedded
+import Dispatch
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -212,5 +213,55 @@ struct EmbeddedTests {
         _ = try b.call("vault.remove_resources", ["vault_id": .string(vault), "resource_ids": [.string(server1)]])
         let third = try a.backup(vault)
         #expect(third["checkpoint"]?["vault"]?["resources"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [server2])
+    }
+
+    /// Group commit: 8 threads on one handle at durability full share
+    /// transactions, yet each writer gets its own outcome: a failing write
+    /// (an unknown vault) is rolled back alone, and every acknowledged
+    /// create is in the store, for this handle and the next.
+    @Test func groupCommitKeepsEachWritersOutcome() throws {
+        let path = tempStore()
+        let c = try client(["durability": "full"], path: path)
+        let threads = 8, rounds = 40
+        final class Outcomes: @unchecked Sendable {
+            let lock = Lock()
+            var created: [String] = []
+            var wrong: [String] = []
+        }
+        let outcomes = Outcomes()
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            for i in 0..<rounds {
+                do throws(CkptError) {
+                    if i % 2 == 0 {
+                        let v = try c.call("vault.create", ["vault": ["name": .string("g\(t)-\(i)"),
+                                                                      "billing": ["size": 10], "resources": []]])
+                        let id = v.body["vault"]?["id"]?.stringValue ?? ""
+                        outcomes.lock.withLock { outcomes.created.append(id) }
+                    } else {
+                        _ = try c.call("local.vault.set_status",
+                                       ["vault_id": .string("00000000-0000-4000-8000-00000000000\(t)"), "status": "frozen"])
+                        outcomes.lock.withLock { outcomes.wrong.append("set_status of an unknown vault succeeded") }
+                    }
+                } catch {
+                    if i % 2 == 0 || error.errorClass != .notFound {
+                        outcomes.lock.withLock { outcomes.wrong.append("\(i): \(error.message)") }
+                    }
+                }
+            }
+        }
+        #expect(outcomes.wrong.isEmpty, "\(outcomes.wrong.prefix(3))")
+        #expect(outcomes.created.count == threads * rounds / 2)
+        // The writes did share transactions (fewer commits than writes),
+        // failing ones among them.
+        let stats = (c.backend as? EmbeddedBackend)?.writeTransactions
+        #expect(stats?.writes == threads * rounds)
+        #expect((stats?.transactions ?? .max) < threads * rounds)
+        c.close()
+        let next = try client(path: path)
+        let listed = try next.call("vault.list", ["limit": 1000]).body
+        #expect(listed["count"]?.intValue == Int64(threads * rounds / 2))
+        for id in outcomes.created {
+            #expect(try next.call("vault.get", ["vault_id": .string(id)]).body["vault"]?["id"]?.stringValue == id)
+        }
     }
 }

@@ -1,11 +1,14 @@
 /* crash.c - kill -9 a writer, then check the store.
  *
- *   crash TMPDIR [--rounds N] [--min-ms N] [--max-ms N] [--seed N]
+ *   crash TMPDIR [--rounds N] [--min-ms N] [--max-ms N] [--seed N] [--threads N]
  *
  * Each round forks a writer that opens the store (durability "full") and
  * creates checkpoints in a loop (every tenth write is a vault.create, every
  * seventh call goes through the text API); after libckpt returned success it
- * appends the id to an acknowledgement file with write() + fsync().  The
+ * appends the id to an acknowledgement file with write() + fsync().  With
+ * --threads N, N threads of the writer do so on its one handle, so that
+ * their writes are committed in groups (group commit: one transaction and
+ * one fsync for the writes queued together).  The
  * parent SIGKILLs the writer after a random 20-300 ms, then checks:
  *   - the store opens (ckpt_client_open);
  *   - PRAGMA integrity_check (sqlite3) answers "ok";
@@ -17,6 +20,7 @@
 #include "common.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -61,18 +65,18 @@ static int create_text(ckpt_client *c, const char *op, const char *req, const ch
     return rc;
 }
 
-/* The writer: never returns; the parent kills it. */
-static void writer(const char *store, const char *acks, const char *vault_id) {
-    int fd = open(acks, O_WRONLY | O_APPEND | O_CREAT, 0600);
-    if (fd < 0) _exit(3);
-    ckpt_client *c = NULL;
-    char cfg[4200];
-    snprintf(cfg, sizeof cfg, "{\"path\": \"%s\", \"durability\": \"full\"}", store);
+typedef struct {
+    ckpt_client *c;
+    int fd;
+    const char *vault_id;
+} writer_arg;
+
+/* One writer thread's loop: never returns; the parent kills the process. */
+static void *write_loop(void *p) {
+    writer_arg *a = p;
+    ckpt_client *c = a->c;
+    const char *vault_id = a->vault_id;
     char *err = NULL;
-    if (ckpt_client_open_text(cfg, &c, &err) != CKPT_OK) {
-        fprintf(stderr, "writer: open failed: %s\n", err ? err : "");
-        _exit(4);
-    }
     char req[512];
     snprintf(req, sizeof req, "{\"checkpoint\": {\"vault_id\": \"%s\", \"parameters\": {\"incremental\": false}}}",
              vault_id);
@@ -93,14 +97,44 @@ static void writer(const char *store, const char *acks, const char *vault_id) {
             json_decref(resp);
             json_decref(jerr);
         }
+        if (rc == CKPT_ECONFLICT) {
+            /* Threads backing up the same resources at once: "busy" is
+             * the documented answer; nothing was written, nothing to ack. */
+            free(err);
+            err = NULL;
+            continue;
+        }
         if (rc != CKPT_OK) {
             fprintf(stderr, "writer: call %lu failed (%d): %s\n", i, rc, err ? err : "");
             _exit(5);
         }
-        /* Acknowledge only after libckpt returned success. */
+        /* Acknowledge only after libckpt returned success (one write() of
+         * the whole line with O_APPEND: threads never interleave). */
         size_t n = strlen(line);
-        if (write(fd, line, n) != (ssize_t)n || fsync(fd) != 0) _exit(6);
+        if (write(a->fd, line, n) != (ssize_t)n || fsync(a->fd) != 0) _exit(6);
     }
+    return NULL;
+}
+
+/* The writer: `threads` threads on one handle; never returns. */
+static void writer(const char *store, const char *acks, const char *vault_id, int threads) {
+    int fd = open(acks, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    if (fd < 0) _exit(3);
+    ckpt_client *c = NULL;
+    char cfg[4200];
+    snprintf(cfg, sizeof cfg, "{\"path\": \"%s\", \"durability\": \"full\"}", store);
+    char *err = NULL;
+    if (ckpt_client_open_text(cfg, &c, &err) != CKPT_OK) {
+        fprintf(stderr, "writer: open failed: %s\n", err ? err : "");
+        _exit(4);
+    }
+    writer_arg arg = {c, fd, vault_id};
+    for (int t = 1; t < threads; t++) {
+        pthread_t th;
+        if (pthread_create(&th, NULL, write_loop, &arg) != 0) _exit(7);
+    }
+    write_loop(&arg);
+    _exit(8);
 }
 
 typedef struct {
@@ -135,21 +169,23 @@ static ack *read_acks(const char *path, long *n, long *torn) {
 
 int main(int argc, char **argv) {
     const char *tmpdir = NULL;
-    int rounds = 30, min_ms = 20, max_ms = 300;
+    int rounds = 30, min_ms = 20, max_ms = 300, threads = 1;
     unsigned seed = (unsigned)time(NULL);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) rounds = atoi(argv[++i]);
         else if (strcmp(argv[i], "--min-ms") == 0 && i + 1 < argc) min_ms = atoi(argv[++i]);
         else if (strcmp(argv[i], "--max-ms") == 0 && i + 1 < argc) max_ms = atoi(argv[++i]);
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) seed = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) threads = atoi(argv[++i]);
         else if (!tmpdir && argv[i][0] != '-') tmpdir = argv[i];
         else {
             tmpdir = NULL;
             break;
         }
     }
-    if (!tmpdir || rounds < 1 || min_ms < 0 || max_ms < min_ms) {
-        fprintf(stderr, "usage: %s TMPDIR [--rounds N] [--min-ms N] [--max-ms N] [--seed N]\n", argv[0]);
+    if (!tmpdir || rounds < 1 || min_ms < 0 || max_ms < min_ms || threads < 1 || threads > 64) {
+        fprintf(stderr, "usage: %s TMPDIR [--rounds N] [--min-ms N] [--max-ms N] [--seed N] [--threads 1-64]\n",
+                argv[0]);
         return 2;
     }
     h_mkdir_p(tmpdir);
@@ -158,7 +194,8 @@ int main(int argc, char **argv) {
     snprintf(acks, sizeof acks, "%s/crash.acks", tmpdir);
     h_remove_store(store);
     unlink(acks);
-    printf("crash: %d rounds, SIGKILL after %d-%d ms, seed %u, durability \"full\"\n", rounds, min_ms, max_ms, seed);
+    printf("crash: %d rounds, SIGKILL after %d-%d ms, seed %u, durability \"full\", %d writer thread(s) on one handle\n",
+           rounds, min_ms, max_ms, seed, threads);
 
     ckpt_client *c = h_open("{\"path\": \"%s\", \"durability\": \"full\"}", store);
     json_t *v = h_must(c, "vault.create", VAULT_REQ);
@@ -175,7 +212,7 @@ int main(int argc, char **argv) {
             perror("fork");
             return 2;
         }
-        if (pid == 0) writer(store, acks, vault_id);
+        if (pid == 0) writer(store, acks, vault_id, threads);
         int delay = min_ms + (max_ms > min_ms ? (int)(rand_r(&seed) % (unsigned)(max_ms - min_ms + 1)) : 0);
         struct timespec ts = {delay / 1000, (long)(delay % 1000) * 1000000L};
         nanosleep(&ts, NULL);
