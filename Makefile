@@ -39,7 +39,7 @@ PYTHON  ?= python3
 APT_PACKAGES := libjansson-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config \
                 valgrind gdb python3-pip python3-venv gcc g++ make
 # The linker version script: every export with the version node of the
-# release that introduced it.  Tests/abi/check_exports.sh checks it against
+# release that introduced it.  Tests/abi/check_exports.py checks it against
 # ckpt.h, debian/libckpt1.symbols and the built library.
 VERSION_SCRIPT := $(CURDIR)/libckpt.map
 
@@ -71,7 +71,7 @@ deps:
 OWN_SOURCES := Package.swift include/ckpt.h libckpt.map $(shell find Sources -type f -name '*.swift' -o -type f -name '*.[ch]' -o -type f -name '*.modulemap')
 $(BUILD)/sources.stamp: $(OWN_SOURCES)
 	@mkdir -p $(BUILD)
-	rm -rf $(SWIFT_RELEASE)/Ckpt*.build $(SWIFT_RELEASE)/CCkpt*.build $(SWIFT_RELEASE)/C*Shim.build $(SWIFT_RELEASE)/Modules/Ckpt* $(SWIFT_RELEASE)/description.json
+	rm -rf $(SWIFT_RELEASE)/Ckpt*.build $(SWIFT_RELEASE)/CCkpt*.build $(SWIFT_RELEASE)/C*Shim.build $(SWIFT_RELEASE)/CLazyLibs.build $(SWIFT_RELEASE)/Modules/Ckpt* $(SWIFT_RELEASE)/description.json
 	@touch $@
 
 ## build: the self-contained libckpt.so.1 (Swift runtime linked in) and the ckpt CLI.
