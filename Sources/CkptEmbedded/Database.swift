@@ -16,6 +16,10 @@ final class Database {
     /// beyond any transaction here, so "database is locked" never surfaces.
     static let busyDeadlineMs: Int64 = 120_000
 
+    /// The WAL is truncated to this size when a checkpoint resets it, and to
+    /// zero when the last connection closes.
+    static let walSizeLimitBytes = 64 << 20
+
     enum Durability: String { case full, normal }
 
     init(path: String, durability: Durability) throws(CkptError) {
@@ -42,6 +46,14 @@ final class Database {
                 try retryingBusy { () throws(CkptError) in try exec("PRAGMA journal_mode=WAL") }
             }
             try exec("PRAGMA synchronous=\(durability == .full ? "FULL" : "NORMAL")")
+            // With a size limit the last connection to close truncates the
+            // persistent WAL to zero bytes after its checkpoint.  Without
+            // one the WAL keeps its frames, and every process that opens the
+            // store next (each `ckpt call`) recovers them and copies them into
+            // the database again: 18 page writes and 3 fsyncs for a get of a
+            // small store.  The limit also bounds the WAL of a long-lived
+            // process once a checkpoint resets it.
+            try exec("PRAGMA journal_size_limit=\(Database.walSizeLimitBytes)")
         } catch {
             close() // marks it closed, so deinit does not close it again
             throw error

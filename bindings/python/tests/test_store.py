@@ -202,3 +202,22 @@ def test_a_version_3_store_gains_vault_deletes(tmp_path: Path) -> None:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         db.close()
+
+
+def test_the_last_handle_to_close_leaves_an_empty_wal(tmp_path: Path) -> None:
+    """The WAL file is kept between processes (persistent WAL) but emptied by
+    the last handle to close, after its checkpoint: otherwise each process
+    that opens the store next (every `ckpt call`) finds the old frames,
+    recovers them and copies them into the database again, with its fsyncs."""
+    ckpt = support.import_ckpt()
+    store = tmp_path / "store.db"
+    res = {"id": str(uuid.uuid4()), "type": "OS::Nova::Server", "name": "s", "size": 1}
+    with ckpt.Client(path=str(store)) as c:
+        vault = c.create_vault("v", size_gb=10, resources=[res])["vault"]
+        checkpoint = c.create_checkpoint(vault["id"])["checkpoint"]
+        assert Path(f"{store}-wal").stat().st_size > 0  # the writes are in the WAL meanwhile
+    assert Path(f"{store}-wal").exists() and Path(f"{store}-wal").stat().st_size == 0
+    # Nothing was lost: the frames went into the database before the truncation.
+    with ckpt.Client(path=str(store)) as c:
+        assert c.get_checkpoint(checkpoint["id"])["checkpoint"]["id"] == checkpoint["id"]
+    assert Path(f"{store}-wal").stat().st_size == 0
