@@ -57,6 +57,7 @@ WORK = os.path.join(BUILD, "bench")          # binaries and stores (ext4, not tm
 LIBDIR = os.path.join(WORK, "lib")
 LIB = os.path.join(LIBDIR, "libckpt.so.1")
 DLOPEN_FLOOR = os.path.join(WORK, "libdlopen_floor.so")  # workload 10's floor
+CLI_FLOOR = os.path.join(WORK, "cli_floor")                # workload 9's floor
 CLI = os.path.join(WORK, "ckpt")
 VENV = os.path.join(BUILD, "bench-venv")     # the official SDK lives here, not in the system Python
 PYTHON = sys.executable
@@ -329,6 +330,7 @@ def build(args: argparse.Namespace, results: Dict[str, Any]) -> None:
     sh(["cc", *CFLAGS, os.path.join(BENCH_SRC, "dlopen.c"), "-o", os.path.join(WORK, "dlopen_bench"), "-ldl"])
     sh(["cc", *CFLAGS, "-shared", "-fPIC", os.path.join(BENCH_SRC, "dlopen_floor.c"), "-o", DLOPEN_FLOOR,
         "-ljansson", "-lsqlite3"])
+    sh(["cc", *CFLAGS, os.path.join(BENCH_SRC, "cli_floor.c"), "-o", CLI_FLOOR, "-ljansson", "-lsqlite3"])
     for attempt in range(10):
         # Another engineer's `make lib` may be half-way through its cp: take a
         # copy that loads, twice the same.
@@ -715,8 +717,11 @@ def w_cli(args: argparse.Namespace) -> Dict[str, Any]:
         return {"skipped": f"`ckpt call checkpoint.get` failed ({first.returncode}): {first.stderr.strip()[-400:]}"}
     cli_t: List[float] = []
     true_t: List[float] = []
+    floor_t: List[float] = []
+    floor_cmd = [CLI_FLOOR, store, cid]
     for _ in range(args.cli_runs):
-        for which, argv, acc in (("cli", cmd, cli_t), ("true", ["/bin/true"], true_t)):
+        for which, argv, acc in (("cli", cmd, cli_t), ("true", ["/bin/true"], true_t),
+                                 ("floor", floor_cmd, floor_t)):
             t0 = time.perf_counter()
             p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             acc.append(time.perf_counter() - t0)
@@ -729,6 +734,8 @@ def w_cli(args: argparse.Namespace) -> Dict[str, Any]:
         "cli_ms_min": min(cli_t) * 1e3,
         "true_ms_median": median(true_t) * 1e3,
         "cli_minus_true_ms": (median(cli_t) - median(true_t)) * 1e3,
+        "floor_ms_median": median(floor_t) * 1e3,
+        "cli_over_floor": median([a / b for a, b in zip(cli_t, floor_t)]),
         "method": "time.perf_counter around subprocess.run, CLI and /bin/true interleaved",
     }
 
@@ -952,6 +959,10 @@ def table_rows(res: Dict[str, Any]) -> List[Tuple[str, str, str, str]]:
         add(f"9 `ckpt call checkpoint.get` wall, median of {c['runs']}", fmt(c["cli_ms_median"], "ms"),
             "<= 20 ms", check(c["cli_ms_median"] <= 20))
         add("9 /bin/true wall, median (side by side)", fmt(c["true_ms_median"], "ms"))
+        if "cli_over_floor" in c:
+            add("9 the same / C that opens the store read-only, selects, parses and prints "
+                f"(floor {fmt(c['floor_ms_median'], 'ms')}), median of per-run ratios",
+                f"{c['cli_over_floor']:.1f}x", "<= 3x", check(c["cli_over_floor"] <= 3))
     if not err("library"):
         lib = W["library"]
         add("10 libckpt.so.1 stripped size", f"{fmt(lib['stripped_mb'], 'MB')} ({fmt(lib['stripped_mib'], 'MiB')})",
