@@ -113,7 +113,11 @@ test: build test-swift test-c test-valgrind test-install test-python test-cli te
 	@echo "make test: all suites passed"
 
 test-swift: deps
-	swift test 2>&1 | tail -n 30
+	@mkdir -p $(BUILD)
+	@# The whole log goes to a file; a failure shows its issues first (tail alone hides them).
+	swift test > $(BUILD)/swift-test.log 2>&1 || { grep -E '✘|Expectation failed|error:' $(BUILD)/swift-test.log | head -n 40; \
+	  tail -n 30 $(BUILD)/swift-test.log; exit 1; }
+	@tail -n 30 $(BUILD)/swift-test.log
 
 C_TESTS := $(OUT_BIN)/test_api
 $(OUT_BIN)/test_api: Tests/c/test_api.c Tests/c/harness.h include/ckpt.h lib

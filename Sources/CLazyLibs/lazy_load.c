@@ -7,7 +7,7 @@
 
 /* The optional libraries, described for packagers the way systemd does
  * (https://systemd.io/ELF_DLOPEN_METADATA/): an ELF note of type 0x407c0c0a,
- * owner "FDO", holding a JSON array.  `readelf -n libckpt.so.1` shows it. */
+ * owner "FDO", holding a JSON array: `readelf -p .note.dlopen libckpt.so.1`. */
 #define CKPT_DLOPEN_JSON \
     "[{\"feature\":\"remote\",\"description\":\"the remote backend: HTTPS to the real service\"," \
     "\"priority\":\"recommended\",\"soname\":[\"libcurl.so.4\"]}," \

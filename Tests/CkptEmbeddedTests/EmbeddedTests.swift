@@ -2,6 +2,7 @@ import CkptClient
 import CkptCore
 import CkptEmbedded
 import Dispatch
+import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -229,26 +230,38 @@ struct EmbeddedTests {
             var wrong: [String] = []
         }
         let outcomes = Outcomes()
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
-            for i in 0..<rounds {
-                do throws(CkptError) {
-                    if i % 2 == 0 {
-                        let v = try c.call("vault.create", ["vault": ["name": .string("g\(t)-\(i)"),
-                                                                      "billing": ["size": 10], "resources": []]])
-                        let id = v.body["vault"]?["id"]?.stringValue ?? ""
-                        outcomes.lock.withLock { outcomes.created.append(id) }
-                    } else {
-                        _ = try c.call("local.vault.set_status",
-                                       ["vault_id": .string("00000000-0000-4000-8000-00000000000\(t)"), "status": "frozen"])
-                        outcomes.lock.withLock { outcomes.wrong.append("set_status of an unknown vault succeeded") }
-                    }
-                } catch {
-                    if i % 2 == 0 || error.errorClass != .notFound {
-                        outcomes.lock.withLock { outcomes.wrong.append("\(i): \(error.message)") }
+        // Threads of their own (not a pool that may run the writers one
+        // after another), started together.
+        let start = DispatchSemaphore(value: 0)
+        let finished = DispatchGroup()
+        for t in 0..<threads {
+            finished.enter()
+            let thread = Thread {
+                defer { finished.leave() }
+                start.wait()
+                for i in 0..<rounds {
+                    do throws(CkptError) {
+                        if i % 2 == 0 {
+                            let v = try c.call("vault.create", ["vault": ["name": .string("g\(t)-\(i)"),
+                                                                          "billing": ["size": 10], "resources": []]])
+                            let id = v.body["vault"]?["id"]?.stringValue ?? ""
+                            outcomes.lock.withLock { outcomes.created.append(id) }
+                        } else {
+                            _ = try c.call("local.vault.set_status",
+                                           ["vault_id": .string("00000000-0000-4000-8000-00000000000\(t)"), "status": "frozen"])
+                            outcomes.lock.withLock { outcomes.wrong.append("set_status of an unknown vault succeeded") }
+                        }
+                    } catch {
+                        if i % 2 == 0 || error.errorClass != .notFound {
+                            outcomes.lock.withLock { outcomes.wrong.append("\(i): \(error.message)") }
+                        }
                     }
                 }
             }
+            thread.start()
         }
+        for _ in 0..<threads { start.signal() }
+        finished.wait()
         #expect(outcomes.wrong.isEmpty, "\(outcomes.wrong.prefix(3))")
         #expect(outcomes.created.count == threads * rounds / 2)
         // The writes did share transactions (fewer commits than writes),
