@@ -36,13 +36,22 @@ static int resolve_all(void *handle, const char *const *names, void **slots, siz
     return 0;
 }
 
-int ckpt_lazy_resolve(const char *soname, const char *const *names, void **slots, size_t count,
-                      char *error, size_t size) {
+/* Fills slots[i] with the address of names[i] for i < count, from the first
+ * place that has them all:
+ *   1. libckpt's own dependencies, when the library was linked against
+ *      `soname` after all (the wheel does that, so that auditwheel bundles
+ *      the library under another file name; a program that links it too);
+ *   2. dlopen(soname, RTLD_NOW | RTLD_LOCAL).
+ * Returns 0, or -1 with a message naming `soname` (and the missing function,
+ * or dlerror's reason) in error[0..size).  Not thread-safe by itself: it runs
+ * under the callers' pthread_once. */
+static int resolve(const char *soname, const char *const *names, void **slots, size_t count,
+                   char *error, size_t size) {
     size_t missing = 0;
     /* 1. Our own dependency scope: dlsym on our own handle searches this
      *    object and the libraries it was linked against, nothing else. */
     Dl_info self;
-    if (dladdr((void *)&ckpt_lazy_resolve, &self) != 0 && self.dli_fname != NULL) {
+    if (dladdr((void *)&ckpt_lazy_load, &self) != 0 && self.dli_fname != NULL) {
         void *own = dlopen(self.dli_fname, RTLD_NOW | RTLD_NOLOAD);
         if (own == NULL) own = dlopen(NULL, RTLD_NOW); /* linked into a program */
         if (own != NULL) {
@@ -75,7 +84,7 @@ void ckpt_lazy_load(struct ckpt_lazy_library *library) {
         snprintf(library->error, sizeof library->error, "%s: too many functions", library->soname);
         return;
     }
-    if (ckpt_lazy_resolve(library->soname, library->names, slots, library->count, library->error,
+    if (resolve(library->soname, library->names, slots, library->count, library->error,
                           sizeof library->error) != 0)
         return;
     memcpy(library->table, slots, library->count * sizeof slots[0]);

@@ -91,8 +91,6 @@ package struct ServeArguments: ParsableArguments {
     /// --store, else $CKPT_STORE; nil when neither is set.
     package var storePath: String? {
         if let store, !store.isEmpty { return store }
-        guard let p = getenv("CKPT_STORE") else { return nil }
-        let s = String(cString: p)
-        return s.isEmpty ? nil : s
+        return IO.env("CKPT_STORE")
     }
 }

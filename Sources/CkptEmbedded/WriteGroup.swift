@@ -21,7 +21,7 @@ final class WriteGroup: @unchecked Sendable {
     private(set) var transactions = 0
     private(set) var writes = 0
 
-    /// Queues a body; run `commitQueued` (holding the connection) next.
+    /// Queues a body; then, holding the connection, `takeQueued` and `commit`.
     func enqueue(_ write: PendingWrite) {
         lock.withLock { queued.append(write) }
     }
@@ -37,24 +37,22 @@ final class WriteGroup: @unchecked Sendable {
 
     /// Runs `batch` in one transaction on `db` (the caller holds it), each
     /// body in a savepoint (a body that throws is rolled back alone and gets
-    /// its error), and commits once.  A busy store reruns the whole batch,
-    /// as `Database.write` reruns one body (nothing was committed).  A
-    /// failed commit is every body's failure.  Every write in `batch` is
+    /// its error), and commits once.  A busy store reruns the whole batch
+    /// (`Database.write` retries its transaction; nothing was committed).
+    /// A failed commit is every body's failure.  Every write in `batch` is
     /// done afterwards.
     func commit(_ batch: [PendingWrite], on db: Database, settle: (Database) throws(CkptError) -> Void) {
         transactions &+= 1
         writes &+= batch.count
         do {
-            try db.retryingBusy { () throws(CkptError) in
-                try db.write { () throws(CkptError) in
-                    try settle(db)
-                    // One body alone needs no savepoint: its failure rolls
-                    // the transaction back, as before group commit.
-                    if batch.count == 1, let only = batch.first {
-                        try only.run(db, savepoint: false)
-                    } else {
-                        for write in batch { try write.run(db, savepoint: true) }
-                    }
+            try db.write { () throws(CkptError) in
+                try settle(db)
+                // One body alone needs no savepoint: its failure rolls the
+                // transaction back, as before group commit.
+                if batch.count == 1, let only = batch.first {
+                    try only.run(db, savepoint: false)
+                } else {
+                    for write in batch { try write.run(db, savepoint: true) }
                 }
             }
             for write in batch { write.finish(nil) }

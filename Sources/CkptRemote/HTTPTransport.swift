@@ -61,9 +61,6 @@ package final class HTTPTransport: @unchecked Sendable {
     package func perform(_ request: HTTPRequest, timeoutMs: Int64,
                          freshConnection: Bool) -> Result<HTTPResponse, TransportFailure>
     {
-        guard ckpt_shim_curl_load(nil, 0) == 0 else {
-            return .failure(Self.local(.network, "libcurl could not be loaded"))
-        }
         let acquired = lock.withLock { () -> (closed: Bool, multi: MultiHandle?) in
             (closed, closed ? nil : idle.popLast())
         }

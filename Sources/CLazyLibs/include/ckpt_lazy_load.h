@@ -19,7 +19,7 @@ struct ckpt_lazy_library {
     char error[512];
 };
 
-/* Resolves `library` (ckpt_lazy_resolve, then after_load), setting loaded or
+/* Resolves `library` (its functions, then after_load), setting loaded or
  * error.  Run it under pthread_once. */
 __attribute__((visibility("hidden"))) void ckpt_lazy_load(struct ckpt_lazy_library *library);
 
@@ -27,18 +27,5 @@ __attribute__((visibility("hidden"))) void ckpt_lazy_load(struct ckpt_lazy_libra
  * when error is not NULL. */
 __attribute__((visibility("hidden")))
 int ckpt_lazy_result(const struct ckpt_lazy_library *library, char *error, size_t size);
-
-/* Fills slots[i] with the address of names[i] for i < count, from the first
- * place that has them all:
- *   1. libckpt's own dependencies, when the library was linked against
- *      `soname` after all (the wheel does that, so that auditwheel bundles
- *      the library under another file name; a program that links it too);
- *   2. dlopen(soname, RTLD_NOW | RTLD_LOCAL).
- * Returns 0, or -1 with a message naming `soname` (and the missing function,
- * or dlerror's reason) in error[0..size).  Not thread-safe by itself: the
- * callers run it under pthread_once. */
-__attribute__((visibility("hidden")))
-int ckpt_lazy_resolve(const char *soname, const char *const *names, void **slots, size_t count,
-                      char *error, size_t size);
 
 #endif
