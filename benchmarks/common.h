@@ -85,6 +85,16 @@ typedef struct {
     size_t n, cap;
 } id_list;
 
+/* The request example of seed 000 (CBR "Create a checkpoint"), byte for byte
+ * but for the vault id: explicit resources, a description, incremental and
+ * auto_trigger.  Workloads 1, 3 and 6 create with it, library and floor alike
+ * (issue 15, "convert once").  The resource is the one the bench's vault holds. */
+#define SEED000_RESOURCE_ID "94eba8b2-acc9-4d82-badc-127144cc5526"
+#define SEED000_REQUEST_FMT                                                                               \
+    "{\"checkpoint\":{\"parameters\":{\"auto_trigger\":true,\"description\":\"backup_description\","        \
+    "\"incremental\":true,\"name\":\"backup_name\",\"resources\":[\"" SEED000_RESOURCE_ID "\"]},"             \
+    "\"vault_id\":\"%s\"}}"
+
 static inline void ids_push(id_list *l, const char *id) {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 1024;

@@ -4,8 +4,8 @@
  *
  *   floor crud STORE DURABILITY NCREATE NGET
  *
- * create: parse the request text with jansson, build the response document
- *         (the same members libckpt answers), insert one row
+ * create: parse the request text (seed 000's example) with jansson, build
+ *         the response document (the same members libckpt answers), insert one row
  *         (id, project_id, vault_id, status, doc) into a WAL SQLite database
  *         with the same synchronous setting, and since libckpt 1.1 the
  *         checkpoint's backup and its backup task too (one row each, keyed
@@ -24,7 +24,7 @@
 #include <sys/random.h>
 
 static const char *PROJECT = "00000000000000000000000000000000";
-static const char *RESOURCE_ID = "94eba8b2-acc9-4d82-badc-127144cc5526";
+static const char *RESOURCE_ID = SEED000_RESOURCE_ID;
 
 static sqlite3 *db;
 static sqlite3_stmt *ins, *sel, *ins_backup, *ins_task;
@@ -56,7 +56,14 @@ static char *floor_create(const char *request_text, char id_out[37]) {
     json_t *req = json_loads(request_text, 0, NULL);
     json_t *cp = json_object_get(req, "checkpoint");
     const char *vault_id = json_string_value(json_object_get(cp, "vault_id"));
-    const char *name = json_string_value(json_object_get(json_object_get(cp, "parameters"), "name"));
+    json_t *params = json_object_get(cp, "parameters");
+    const char *name = json_string_value(json_object_get(params, "name"));
+    const char *description = json_string_value(json_object_get(params, "description"));
+    const char *resource = json_string_value(json_array_get(json_object_get(params, "resources"), 0));
+    int incremental = !json_is_false(json_object_get(params, "incremental"));
+    int auto_trigger = json_is_true(json_object_get(params, "auto_trigger"));
+    if (!description) description = "";
+    if (!resource) resource = RESOURCE_ID;
     char id[37], ts[96];
     make_uuid(id);
     timestamp(ts);
@@ -65,9 +72,9 @@ static char *floor_create(const char *request_text, char id_out[37]) {
         "s:{s:i, s:s, s:s}}}",
         "checkpoint", "status", "protecting", "created_at", ts, "vault", "skipped_resources", "id", vault_id,
         "resources", "name", "bench-server", "resource_size", "0", "protect_status", "available", "type",
-        "OS::Nova::Server", "id", RESOURCE_ID, "extra_info", "exclude_volumes", "include_volumes", "name",
+        "OS::Nova::Server", "id", resource, "extra_info", "exclude_volumes", "include_volumes", "name",
         "bench-vault", "project_id", PROJECT, "id", id, "extra_info", "retention_duration", -1, "name",
-        name ? name : "", "description", "");
+        name ? name : "", "description", description);
     char *text = json_dumps(doc, JSON_COMPACT);
     check(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), "begin");
     /* The checkpoint's one backup and its task, as documents (SPEC 6.3). */
@@ -75,15 +82,16 @@ static char *floor_create(const char *request_text, char id_out[37]) {
     make_uuid(bid);
     make_uuid(tid);
     snprintf(bdoc, sizeof bdoc,
-             "{\"id\":\"%s\",\"name\":\"%s\",\"description\":\"\",\"checkpoint_id\":\"%s\",\"vault_id\":\"%s\","
+             "{\"id\":\"%s\",\"name\":\"%s\",\"description\":\"%s\",\"checkpoint_id\":\"%s\",\"vault_id\":\"%s\","
              "\"project_id\":\"%s\",\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\",\"resource_id\":\"%s\","
              "\"resource_name\":\"bench-server\",\"resource_type\":\"OS::Nova::Server\",\"resource_size\":0,"
              "\"resource_az\":\"\",\"image_type\":\"backup\",\"status\":\"available\",\"created_at\":\"%s\","
-             "\"updated_at\":\"%s\",\"protected_at\":\"%s\",\"expired_at\":null,\"parent_id\":null,\"incremental\":true,"
-             "\"children\":[],\"extend_info\":{\"auto_trigger\":false,\"bootable\":true,\"supported_restore_mode\":\"backup\","
+             "\"updated_at\":\"%s\",\"protected_at\":\"%s\",\"expired_at\":null,\"parent_id\":null,\"incremental\":%s,"
+             "\"children\":[],\"extend_info\":{\"auto_trigger\":%s,\"bootable\":true,\"supported_restore_mode\":\"backup\","
              "\"contain_system_disk\":true,\"encrypted\":false,\"system_disk\":false,\"snapshot_id\":\"\"},"
              "\"enterprise_project_id\":\"0\",\"replication_records\":[]}",
-             bid, name ? name : "", id, vault_id, PROJECT, RESOURCE_ID, ts, ts, ts);
+             bid, name ? name : "", description, id, vault_id, PROJECT, resource, ts, ts, ts,
+             incremental ? "true" : "false", auto_trigger ? "true" : "false");
     snprintf(tdoc, sizeof tdoc,
              "{\"id\":\"%s\",\"project_id\":\"%s\",\"provider_id\":\"0daac4c5-6707-4851-97ba-169e36266b66\","
              "\"checkpoint_id\":\"%s\",\"policy_id\":\"\",\"vault_id\":\"%s\",\"vault_name\":\"bench-vault\","
@@ -91,8 +99,9 @@ static char *floor_create(const char *request_text, char id_out[37]) {
              "\"updated_at\":\"%s\",\"ended_at\":\"%s\",\"error_info\":{\"code\":\"\",\"message\":\"\"},"
              "\"extra_info\":{\"common\":{\"progress\":100,\"request_id\":\"req-%s\",\"task_id\":\"%s\"},"
              "\"resource\":{\"id\":\"%s\",\"name\":\"bench-server\",\"type\":\"OS::Nova::Server\"},"
-             "\"backup\":{\"backup_id\":\"%s\",\"backup_name\":\"%s\",\"incremental\":\"true\"}}}",
-             tid, PROJECT, id, vault_id, ts, ts, ts, ts, tid, tid, RESOURCE_ID, bid, name ? name : "");
+             "\"backup\":{\"backup_id\":\"%s\",\"backup_name\":\"%s\",\"incremental\":\"%s\"}}}",
+             tid, PROJECT, id, vault_id, ts, ts, ts, ts, tid, tid, resource, bid, name ? name : "",
+             incremental ? "true" : "false");
     sqlite3_bind_text(ins_backup, 1, bid, 36, SQLITE_STATIC);
     sqlite3_bind_text(ins_backup, 2, bdoc, -1, SQLITE_STATIC);
     check(sqlite3_step(ins_backup), "insert backup");
@@ -155,9 +164,8 @@ int main(int argc, char **argv) {
 
     char vault_id[37];
     make_uuid(vault_id);
-    char request[160];
-    snprintf(request, sizeof request, "{\"checkpoint\":{\"vault_id\":\"%s\",\"parameters\":{\"name\":\"bench\"}}}",
-             vault_id);
+    char request[512];
+    snprintf(request, sizeof request, SEED000_REQUEST_FMT, vault_id);
 
     id_list ids = {0};
     uint64_t *lat = malloc((ncreate > nget ? ncreate : nget) * sizeof *lat + 8);

@@ -847,7 +847,7 @@ def table_rows(res: Dict[str, Any]) -> List[Tuple[str, str, str, str]]:
     if not err("crud"):
         for d in ("normal", "full"):
             c = W_ = W["crud"][d]
-            tag = f"[{d}, N={c['n_create']}]"
+            tag = f"[{d}, N={c['n_create']}, seed 000's request]"
             for kind, label in (("json", "ckpt_call json_t"), ("text", "ckpt_call_text"), ("floor", "floor.c")):
                 num = {"json": ("1", "2"), "text": ("3", "3"), "floor": ("6", "6")}[kind]
                 if d == "full":
@@ -864,6 +864,9 @@ def table_rows(res: Dict[str, Any]) -> List[Tuple[str, str, str, str]]:
                     f"{fmt(c[f'{kind}_get_p50_us'])} / {fmt(c[f'{kind}_get_p99_us'])} us")
             target = d == "normal"
             for kind, label in (("json", "json_t"), ("text", "text")):
+                # The text API is the one that converts once (issue 15): its
+                # goal is 0.8 of the floor; json_t's stays 0.5.
+                goal = 0.8 if kind == "text" else 0.5
                 for phase in ("create", "get"):
                     r = c[f"{kind}_over_floor_{phase}_quiet"]
                     if d == "full" and phase == "create":
@@ -872,7 +875,7 @@ def table_rows(res: Dict[str, Any]) -> List[Tuple[str, str, str, str]]:
                     else:
                         value = three(f"{kind}_over_floor_{phase}")
                     add(f"6 library/floor, {phase} ({label}) {tag}", value,
-                        ">= 0.5" if target else "", check(r >= 0.5) if target else "")
+                        f">= {goal}" if target else "", check(r >= goal) if target else "")
     if not err("shared"):
         s = W["shared"]
         add("4 shared handle, 2 threads, 20% create / 80% get", fmt(s["two_threads_ops_per_s"], "ops/s"))
