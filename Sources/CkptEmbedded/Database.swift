@@ -9,7 +9,7 @@ import Glibc
 /// thread-safe by itself: `EmbeddedBackend` serialises use behind its lock.
 final class Database {
     private let db: OpaquePointer
-    private var statements: [String: OpaquePointer] = [:]
+    private var statements: [SQLKey: OpaquePointer] = [:]
     let path: String
 
     /// How long a writer waits for another writer before giving up.  Far
@@ -101,9 +101,21 @@ final class Database {
         }
     }
 
+    /// Runs a transaction control statement (BEGIN, COMMIT, SAVEPOINT...)
+    /// prepared once and kept in the statement cache: `exec` would parse
+    /// it again on every transaction.  Errors read as `exec`'s do.
+    func control(_ sql: String) throws(CkptError) {
+        let stmt = try statement(sql).stmt
+        let rc = sqlite3_step(stmt)
+        defer { sqlite3_reset(stmt) }
+        guard rc & 0xff != SQLITE_DONE else { return }
+        if rc & 0xff == SQLITE_BUSY { throw BusyError.busy }
+        throw .storage("\(sql.prefix(40)): \(String(cString: sqlite3_errmsg(db)))")
+    }
+
     /// A cached prepared statement, reset and with its bindings cleared.
     func statement(_ sql: String) throws(CkptError) -> Statement {
-        if let s = statements[sql] {
+        if let s = statements[SQLKey(sql)] {
             sqlite3_reset(s)
             sqlite3_clear_bindings(s)
             return Statement(stmt: s, database: self)
@@ -111,7 +123,7 @@ final class Database {
         var s: OpaquePointer?
         let rc = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &s, nil)
         guard rc == SQLITE_OK, let s else { throw failure(rc, "prepare") }
-        statements[sql] = s
+        statements[SQLKey(sql)] = s
         return Statement(stmt: s, database: self)
     }
 
@@ -159,26 +171,23 @@ final class Database {
     func write<T>(_ body: () throws(CkptError) -> T) throws(CkptError) -> T {
         if inTransaction { return try body() }
         return try retryingBusy { () throws(CkptError) -> T in
-            try exec("BEGIN IMMEDIATE")
+            try control("BEGIN IMMEDIATE")
             inTransaction = true
             defer { inTransaction = false }
             do throws(CkptError) {
                 let result = try body()
                 // A statement left on a row would keep the transaction open.
                 resetAll()
-                try exec("COMMIT")
+                try control("COMMIT")
                 return result
             } catch {
-                try? exec("ROLLBACK")
+                try? control("ROLLBACK")
                 throw error
             }
         }
     }
 
     private var inTransaction = false
-
-    /// Whether a `write` is running on this connection.
-    var isInTransaction: Bool { inTransaction }
 
     /// Retries an operation that failed with SQLITE_BUSY (after SQLite's own
     /// busy handler gave up), with a short sleep, until the deadline.
@@ -197,4 +206,30 @@ final class Database {
             }
         }
     }
+}
+
+/// The statement cache's key: SQL text, hashed by its length and its first
+/// and last 32 bytes rather than all of it.  A write looks up a dozen
+/// statements of 100 to 400 bytes; their ends tell them apart, and equal
+/// hashes are settled by comparing the whole text.
+struct SQLKey: Hashable {
+    let sql: String
+
+    init(_ sql: String) { self.sql = sql }
+
+    func hash(into h: inout Hasher) {
+        var s = sql
+        s.withUTF8 { b in
+            h.combine(b.count)
+            if b.count <= 64 {
+                h.combine(bytes: UnsafeRawBufferPointer(b))
+            } else {
+                let raw = UnsafeRawBufferPointer(b)
+                h.combine(bytes: UnsafeRawBufferPointer(rebasing: raw[0..<32]))
+                h.combine(bytes: UnsafeRawBufferPointer(rebasing: raw[(raw.count - 32)..<raw.count]))
+            }
+        }
+    }
+
+    static func == (a: SQLKey, b: SQLKey) -> Bool { a.sql == b.sql }
 }

@@ -169,7 +169,7 @@ extension EmbeddedBackend {
     private func task(_ db: Database, about b: BackupRow, type: OperationType, nowMs: Int64,
                       endsMs: Int64) throws(CkptError) -> OperationLogRow
     {
-        var stamps = try Stamps(db, table: "operation_logs", now: nowMicros)
+        var stamps = try Stamps(db, table: .operationLogs, now: nowMicros)
         let vaultName = b.vault.isEmpty ? "" : (try VaultRow.load(db, project: project, id: b.vault))
             .flatMap { try? $0.resources().0 } ?? ""
         let policyId = try OperationLogRow.load(db, id: b.job)?.policyId ?? ""

@@ -100,7 +100,7 @@ extension EmbeddedBackend {
             let now = Clock.nowMs()
             let duration = config.backupMsPerGB &* max(v.usedGB, 1)
             let total = try BackupCounts.count(db, scope: vault)
-            var stamps = try Stamps(db, table: "operation_logs", now: nowMicros)
+            var stamps = try Stamps(db, table: .operationLogs, now: nowMicros)
             let log = OperationLogRow.about(
                 vault: id, name: v.name, provider: ProviderKind(id: v.providerId), project: projectNo,
                 type: .vaultDelete, createdUs: stamps.take(), nowMs: now, endsMs: now &+ duration,
@@ -171,7 +171,7 @@ extension EmbeddedBackend {
             try v.save(db, project: project)
             // One task for the request, as the service's: its resource when it
             // removes one, and extra_info.remove_resources with them all.
-            var stamps = try Stamps(db, table: "operation_logs", now: nowMicros)
+            var stamps = try Stamps(db, table: .operationLogs, now: nowMicros)
             let listed: [JSONValue] = removed.map { res in
                 ["id": .string(res.id), "name": .string(res.name), "type": .string(res.type),
                  "extra_info": Documents.extraInfo(res.extraInfo)]

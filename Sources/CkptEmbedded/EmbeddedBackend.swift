@@ -202,7 +202,7 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
             }
 
             let id = UUIDGenerator.makeTimeOrdered()
-            var stamps = try Stamps(db, table: "backups", now: nowMicros)
+            var stamps = try Stamps(db, table: .backups, now: nowMicros)
             let created = stamps.take()
             let stored = Documents.checkpoint(
                 id: id, projectId: project, createdAt: Clock.timestamp(micros: created), vaultId: r.vaultId,
@@ -235,7 +235,7 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
             let size = free.reduce(Int64(0)) { $0 &+ $1.sizeGB }
 
             let id = UUIDGenerator.makeTimeOrdered()
-            var stamps = try Stamps(db, table: "backups", now: nowMicros)
+            var stamps = try Stamps(db, table: .backups, now: nowMicros)
             let created = stamps.take()
             let doc = Documents.policyCheckpoint(
                 id: id, projectId: project, createdAt: Clock.timestamp(micros: created), planId: r.planId,
@@ -295,7 +295,7 @@ package final class EmbeddedBackend: Backend, @unchecked Sendable {
         let now = Clock.nowMs()
         let done = duration == 0
         let readyAt = now &+ duration
-        var logStamps = try Stamps(db, table: "operation_logs", now: firstStamp)
+        var logStamps = try Stamps(db, table: .operationLogs, now: firstStamp)
         // The backups' created_us run on from firstStamp, one apart: their
         // ids are the range the checkpoint's backups_from and backups_count give.
         var rows: [BackupRow] = []

@@ -15,14 +15,11 @@ enum Lifecycle {
     /// of indexes that hold only the work in flight.
     static func settleDue(_ db: Database) throws(CkptError) {
         let now = Clock.nowMs()
-        // Inside a write the queries below are the probe (same transaction,
-        // no lock of their own); outside, one statement asks first.
-        if !db.isInTransaction, !(try anyDue(db, now)) { return }
+        // One statement asks first, inside a write too (the same
+        // transaction): most writes find nothing due.
+        guard try anyDue(db, now) else { return }
         try db.write { () throws(CkptError) in
-            let c = try db.statement("""
-                SELECT \(CheckpointRow.columns), project_id FROM checkpoints
-                WHERE status = 'protecting' AND ready_at BETWEEN 0 AND ?
-                """)
+            let c = try db.statement(dueCheckpointsQuery)
             c.bind(1, now)
             var checkpoints: [(CheckpointRow, String)] = []
             while try c.step() { checkpoints.append((CheckpointRow.read(c), c.text(8))) }
@@ -30,10 +27,7 @@ enum Lifecycle {
                 var row = row
                 try settle(db, &row, project: project)
             }
-            let b = try db.statement("""
-                SELECT \(BackupRow.columns), (SELECT id FROM projects WHERE no = backups.project) FROM backups
-                WHERE \(StoreSchema.transitionalBackups) AND ready_at BETWEEN 0 AND ?
-                """)
+            let b = try db.statement(dueBackupsQuery)
             b.bind(1, now)
             var backups: [(BackupRow, String)] = []
             while try b.step() { backups.append((BackupRow.read(b), b.text(BackupRow.columnCount))) }
@@ -41,9 +35,7 @@ enum Lifecycle {
                 var row = row
                 try settle(db, backup: &row, project: project)
             }
-            let v = try db.statement("""
-                SELECT project_id, id, ready_at FROM vaults WHERE \(StoreSchema.deletingVaults) AND ready_at BETWEEN 0 AND ?
-                """)
+            let v = try db.statement(dueVaultsQuery)
             v.bind(1, now)
             var vaults: [(String, String, Int64)] = []
             while try v.step() { vaults.append((v.text(0), v.text(1), v.int(2))) }
@@ -51,6 +43,18 @@ enum Lifecycle {
         }
     }
 
+    // Built once: statements are looked up by their text on every write.
+    private static let dueCheckpointsQuery = """
+        SELECT \(CheckpointRow.columns), project_id FROM checkpoints
+        WHERE status = 'protecting' AND ready_at BETWEEN 0 AND ?
+        """
+    private static let dueBackupsQuery = """
+        SELECT \(BackupRow.columns), (SELECT id FROM projects WHERE no = backups.project) FROM backups
+        WHERE \(StoreSchema.transitionalBackups) AND ready_at BETWEEN 0 AND ?
+        """
+    private static let dueVaultsQuery = """
+        SELECT project_id, id, ready_at FROM vaults WHERE \(StoreSchema.deletingVaults) AND ready_at BETWEEN 0 AND ?
+        """
     private static let anyDueQuery = """
         SELECT EXISTS(SELECT 1 FROM checkpoints WHERE status = 'protecting' AND ready_at BETWEEN 0 AND ?1)
             OR EXISTS(SELECT 1 FROM backups WHERE \(StoreSchema.transitionalBackups) AND ready_at BETWEEN 0 AND ?1)

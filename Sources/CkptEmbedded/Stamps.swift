@@ -9,8 +9,21 @@ import CkptCore
 struct Stamps {
     private var next: Int64
 
-    init(_ db: Database, table: String, now: Int64) throws(CkptError) {
-        let s = try db.statement("SELECT created_us FROM \(table) ORDER BY id DESC LIMIT 1")
+    /// The tables whose rows are stamped; each names its query, written
+    /// once (a create asks two of them).
+    enum Table {
+        case backups, operationLogs
+
+        var newestQuery: String {
+            switch self {
+            case .backups: "SELECT created_us FROM backups ORDER BY id DESC LIMIT 1"
+            case .operationLogs: "SELECT created_us FROM operation_logs ORDER BY id DESC LIMIT 1"
+            }
+        }
+    }
+
+    init(_ db: Database, table: Table, now: Int64) throws(CkptError) {
+        let s = try db.statement(table.newestQuery)
         let last = try s.step() ? s.int(0) : Int64.min
         next = max(now, last == .min ? now : last &+ 1)
     }

@@ -92,18 +92,18 @@ final class WriteJob<T>: PendingWrite {
             outcome = .success(try body(db))
             return
         }
-        try db.exec("SAVEPOINT write_group")
+        try db.control("SAVEPOINT write_group")
         do {
             outcome = .success(try body(db))
             db.resetAll()
-            try db.exec("RELEASE write_group")
+            try db.control("RELEASE write_group")
         } catch where error == BusyError.busy {
             throw error
         } catch {
             // Undo this body's writes only; the others commit.
             db.resetAll()
-            try db.exec("ROLLBACK TO write_group")
-            try db.exec("RELEASE write_group")
+            try db.control("ROLLBACK TO write_group")
+            try db.control("RELEASE write_group")
             outcome = .failure(error)
         }
     }

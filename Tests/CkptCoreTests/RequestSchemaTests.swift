@@ -72,6 +72,26 @@ struct RequestSchemaTests {
         #expect(UUIDText.normalized("3B5816B5-F29C-4172-9D9A-76C719A659CE") == "3b5816b5-f29c-4172-9d9a-76c719a659ce")
         #expect(UUIDText.normalized("3b5816b5f29c41729d9a76c719a659ce") == nil)
         #expect(UUIDText.normalized("3b5816b5-f29c-4172-9d9a-76c719a659cg") == nil)
+        #expect(UUIDText.normalized("3b5816b5-f29c-4172-9d9a-76c719a659ce") == "3b5816b5-f29c-4172-9d9a-76c719a659ce")
+        #expect(UUIDText.normalized("3b5816b5-f29c-4172-9d9a_76c719a659ce") == nil)
+        #expect(UUIDText.normalized("3b5816b5-f29c-4172-9d9a-76c719a659cé") == nil) // 36 characters, 37 bytes
+        #expect(UUIDText.normalized("3b5816b5-f29c-4172-9d9a-76c719a659c\u{FF}") == nil)
+    }
+
+    @Test func uuidBytesRoundTrip() {
+        let text = "00ff10ab-c9d8-4e7f-8a6b-5c4d3e2f1a0b"
+        let bytes: [UInt8] = [0x00, 0xff, 0x10, 0xab, 0xc9, 0xd8, 0x4e, 0x7f,
+                              0x8a, 0x6b, 0x5c, 0x4d, 0x3e, 0x2f, 0x1a, 0x0b]
+        #expect(UUIDText.bytes(text) == bytes)
+        #expect(UUIDText.bytes(text.uppercased()) == bytes)
+        #expect(UUIDText.text(of: bytes) == text)
+        #expect(UUIDText.text(of: Array(bytes.prefix(15))) == "")
+        // A dash out of place, a non-hex digit, the wrong length: not a UUID.
+        for bad in ["00ff10abc-9d8-4e7f-8a6b-5c4d3e2f1a0b", "00ff10ab-c9d8-4e7f-8a6b-5c4d3e2f1a0g",
+                    "00ff10ab-c9d8-4e7f-8a6b-5c4d3e2f1a0", "", "00ff10ab-c9d8-4e7f-8a6b-5c4d3e2f1a0b0"]
+        {
+            #expect(UUIDText.bytes(bad) == nil, "\(bad)")
+        }
     }
 
     @Test func seedPolicyExecuteParses() throws {

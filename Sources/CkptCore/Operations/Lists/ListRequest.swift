@@ -33,7 +33,7 @@ package struct ListRequest: OperationRequest {
         self.schema = schema
         self.family = family
         let f = try Fields(request, path: "", family: family)
-        try f.only(Set(schema.filters.map(\.name) + schema.paging + pathParameters))
+        try f.only(schema.filters.map(\.name) + schema.paging + pathParameters)
         var path: [String: String] = [:]
         for name in pathParameters {
             if name == "provider_id" {

@@ -11,7 +11,7 @@ package struct BackupWaitRequest: OperationRequest, Equatable {
 
     package init(_ request: JSONValue) throws(CkptError) {
         let f = try Fields(request, path: "", family: .cbr)
-        try f.only(WaitTiming.names.union(["backup_id", "status"]))
+        try f.only(WaitTiming.names + ["backup_id", "status"])
         guard let id = try f.uuid("backup_id", required: true) else { throw .internalError("unreachable") }
         backupId = id
         status = try f.enumeration("status", Self.statuses) ?? BackupStatus.available.rawValue

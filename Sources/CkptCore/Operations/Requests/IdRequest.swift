@@ -14,7 +14,7 @@ package struct IdRequest: OperationRequest, Equatable {
     /// provider, any other is refused); every other one is a required UUID.
     package init(_ request: JSONValue, parameters: [String], family: APIFamily) throws(CkptError) {
         let f = try Fields(request, path: "", family: family)
-        try f.only(Set(parameters))
+        try f.only(parameters)
         var values: [String: String] = [:]
         var last = ""
         for name in parameters {

@@ -6,7 +6,7 @@ package struct OperationLogWaitRequest: OperationRequest, Equatable {
 
     package init(_ request: JSONValue) throws(CkptError) {
         let f = try Fields(request, path: "", family: .cbr)
-        try f.only(WaitTiming.names.union(["operation_log_id"]))
+        try f.only(WaitTiming.names + ["operation_log_id"])
         guard let id = try f.uuid("operation_log_id", required: true) else { throw .internalError("unreachable") }
         operationLogId = id
         timing = try WaitTiming(f)

@@ -17,5 +17,5 @@ package struct WaitTiming: Sendable, Equatable {
         intervalMs = try f.int("interval_ms", in: 1...60_000)
     }
 
-    package static let names: Set<String> = ["timeout_ms", "interval_ms"]
+    package static let names = ["timeout_ms", "interval_ms"]
 }
