@@ -30,6 +30,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // What Hummingbird is built on, named for the emulator's own channel
+        // handlers (100-continue, the connection cap).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
     ],
     targets: [
         .systemLibrary(name: "CJansson", pkgConfig: "jansson",
@@ -55,6 +59,9 @@ let package = Package(
         .target(name: "CkptServe", dependencies: [
             "CkptCore", "CkptWire", "CkptEmbedded", "CkptServeConfig",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ]),
 
         // The commands.  `ckpt` does not link the server: `ckpt serve` runs

@@ -27,14 +27,23 @@ package struct ServeArguments: ParsableArguments {
             The project comes from the path; projects are kept apart. Errors are the service error body \
             {"error_code","error_msg"} with its HTTP status; every response carries an X-Request-Id.
 
-            Authentication: with --token, a request must carry one of the tokens as X-Auth-Token; with \
-            --ak/--sk pairs (matched by position), an SDK-HMAC-SHA256 Authorization header signed with one of \
-            them is accepted, its X-Sdk-Date within --max-clock-skew of the server clock. Anything else is a \
-            401 APIGW.0301. With neither, every request is accepted. Secrets are never printed or logged.
+            Authentication: with tokens, a request must carry one of them as X-Auth-Token; with AK/SK pairs, \
+            an SDK-HMAC-SHA256 Authorization header signed with one of them is accepted, its X-Sdk-Date within \
+            --max-clock-skew of the server clock. Anything else is a 401 APIGW.0301. With neither, every \
+            request is accepted. Secrets are never printed or logged.
+
+            Credentials: --credentials-file FILE, or $CKPT_SERVE_CREDENTIALS, holds \
+            {"tokens": ["..."], "keys": [{"ak": "...", "sk": "..."}]}. The file must be readable by its owner \
+            only (chmod 600): any other is refused, as ssh refuses such a key. --token, --ak and --sk still \
+            work, with a warning: every user of the machine can read a command line (ps, /proc/PID/cmdline). \
+            The sources add up.
 
             Prints "listening on http://HOST:PORT" on stdout once it listens (PORT 0 picks a free port and \
             the line shows it). SIGINT or SIGTERM shut it down gracefully (requests in flight complete), \
             exit status 0. Set LOG_LEVEL=debug for one line per request on stderr.
+
+            Limits: a body of at most 1 MiB (413 APIGW.0201 beyond), a request head of at most 32 KiB \
+            and a header line of at most 16 KiB (400, connection closed), --idle-timeout, --max-connections.
             """
         )
     }
@@ -48,7 +57,8 @@ package struct ServeArguments: ParsableArguments {
     package var store: String?
 
     @Option(name: .customLong("token"), help: ArgumentHelp(
-        "An accepted X-Auth-Token (repeatable).", valueName: "token"))
+        "An accepted X-Auth-Token (repeatable; visible to every user in ps: prefer --credentials-file).",
+        valueName: "token"))
     package var tokens: [String] = []
 
     @Option(name: .customLong("ak"), help: ArgumentHelp(
@@ -56,8 +66,14 @@ package struct ServeArguments: ParsableArguments {
     package var accessKeys: [String] = []
 
     @Option(name: .customLong("sk"), help: ArgumentHelp(
-        "The secret key of the --ak in the same position (repeatable).", valueName: "sk"))
+        "The secret key of the --ak in the same position (repeatable; visible in ps: prefer --credentials-file).",
+        valueName: "sk"))
     package var secretKeys: [String] = []
+
+    @Option(name: .customLong("credentials-file"), help: ArgumentHelp(
+        #"A JSON file {"tokens": [...], "keys": [{"ak", "sk"}]}, mode 600 (see $CKPT_SERVE_CREDENTIALS)."#,
+        valueName: "path"))
+    package var credentialsFile: String?
 
     @Option(name: .customLong("max-clock-skew"), help: ArgumentHelp(
         "Seconds an X-Sdk-Date may be from the server clock.", valueName: "seconds"))
@@ -66,6 +82,14 @@ package struct ServeArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Worker threads that run the (blocking) store calls.", valueName: "n"))
     package var threads = 8
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
+        "Seconds a connection may sit idle before it is closed.", valueName: "seconds"))
+    package var idleTimeout = ServeOptions.defaultIdleTimeoutSeconds
+
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp(
+        "Connections open at once; one more is answered 429 APIGW.0308 and closed.", valueName: "n"))
+    package var maxConnections = ServeOptions.defaultMaxConnections
 
     package func validate() throws {
         guard ServeOptions.parseListen(listen) != nil else {
@@ -82,10 +106,13 @@ package struct ServeArguments: ParsableArguments {
         guard Set(accessKeys).count == accessKeys.count else {
             throw ValidationError("--ak: the same access key is given more than once")
         }
+        if let credentialsFile, credentialsFile.isEmpty { throw ValidationError("--credentials-file: must not be empty") }
         guard (0...86_400).contains(maxClockSkew) else {
             throw ValidationError("--max-clock-skew: 0 to 86400 seconds")
         }
         guard (1...256).contains(threads) else { throw ValidationError("--threads: 1 to 256") }
+        guard (1...86_400).contains(idleTimeout) else { throw ValidationError("--idle-timeout: 1 to 86400 seconds") }
+        guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections: 1 to 100000") }
     }
 
     /// --store, else $CKPT_STORE; nil when neither is set.

@@ -23,21 +23,24 @@ package struct Authenticator: Sendable {
 
     package var isOpen: Bool { tokens.isEmpty && keys.isEmpty }
 
-    package static func failure(_ why: String) -> CkptError {
-        CkptError(.auth, httpStatus: 401, code: "APIGW.0301", "Incorrect IAM authentication information: \(why)")
+    package static func failure(_ why: String) -> CkptError { RequestSigner.failure(why) }
+
+    /// How a request was let in before its body was read.
+    package enum Admission: Sendable {
+        /// No credentials are configured, or a valid token was presented.
+        case admitted
+        /// A known access key signed it within the clock skew; the
+        /// signature, which covers the body, is checked by `finish`.
+        case signed(RequestSigner.Presented)
     }
 
-    /// Checks one request.
+    /// Everything that needs no body: a token in full; for a signed
+    /// request, the header, the date and the access key.  A server calls
+    /// this before it reads the body, so a stranger's body is never read.
     ///
-    /// - Parameters:
-    ///   - path: the request path as received (percent-encoded, no query).
-    ///   - query: the raw query string (after `?`), if any.
-    ///   - headers: every header, `Host` included.
-    ///   - body: the body bytes as received.
-    package func authenticate(method: String, path: String, query: String?, headers: [HTTPHeader],
-                              body: [UInt8], nowUnixSeconds: Int64) throws(CkptError)
-    {
-        if isOpen { return }
+    /// - Parameter headers: every header, `Host` included.
+    package func admit(headers: [HTTPHeader], nowUnixSeconds: Int64) throws(CkptError) -> Admission {
+        if isOpen { return .admitted }
         let authorizations = headers.values("Authorization")
         if !authorizations.isEmpty {
             if authorizations.count == 1,
@@ -48,11 +51,9 @@ package struct Authenticator: Sendable {
                 throw Self.failure("X-Security-Token is not signed")
             }
             let keys = self.keys
-            _ = try RequestSigner.verify(method: method, path: path, query: PercentEncoding.queryPairs(query),
-                                         headers: headers, body: body,
-                                         secretKey: { keys[$0] }, nowUnixSeconds: nowUnixSeconds,
-                                         maxSkewSeconds: maxSkewSeconds)
-            return
+            return .signed(try RequestSigner.checkCredential(headers: headers, secretKey: { keys[$0] },
+                                                             nowUnixSeconds: nowUnixSeconds,
+                                                             maxSkewSeconds: maxSkewSeconds))
         }
         let presented = headers.values("X-Auth-Token")
         guard !presented.isEmpty else { throw Self.failure("no X-Auth-Token or Authorization header") }
@@ -62,5 +63,20 @@ package struct Authenticator: Sendable {
         var matched = false
         for t in tokens where Digest.constantTimeEqual(t, token) { matched = true }
         guard matched else { throw Self.failure("the X-Auth-Token is not valid") }
+        return .admitted
+    }
+
+    /// The check that needs the body: a signed request's signature.
+    ///
+    /// - Parameters:
+    ///   - path: the request path as received (percent-encoded, no query).
+    ///   - query: the raw query string (after `?`), if any.
+    ///   - body: the body bytes as received.
+    package func finish(_ admission: Admission, method: String, path: String, query: String?, headers: [HTTPHeader],
+                        body: [UInt8]) throws(CkptError)
+    {
+        guard case .signed(let presented) = admission else { return }
+        _ = try RequestSigner.checkSignature(presented, method: method, path: path,
+                                             query: PercentEncoding.queryPairs(query), headers: headers, body: body)
     }
 }

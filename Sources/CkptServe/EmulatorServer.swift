@@ -4,13 +4,15 @@ import CkptServeConfig
 import CkptWire
 import Dispatch
 import Hummingbird
+import HummingbirdCore
 
 /// The emulator server: the embedded backend on the REST paths of SPEC
 /// section 1, so that the remote backend and other clients (the official
 /// Huawei Cloud SDKs included) can be tested offline.
 ///
 /// Every request gets a fresh `X-Request-Id` (errors and unknown routes
-/// included); its body is read (at most 1 MiB), the caller authenticated,
+/// included); the caller is authenticated as far as the headers allow
+/// before the body is read (at most 1 MiB), then the signature checked,
 /// and the operation run with the same validation as `ckpt_call`, on a
 /// worker thread: the embedded backend blocks on SQLite, so it never runs on
 /// an event loop.  The project comes from the path; each project has its own
@@ -43,8 +45,17 @@ package final class EmulatorServer: Sendable {
     package func run(announce: @escaping @Sendable (String) -> Void) async throws {
         defer { backends.closeAll() }
         let options = self.options
+        let connections = ConnectionCapHandler.Counter(cap: options.maxConnections)
+        var http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionCapHandler(connections), ExpectContinueHandler()],
+            idleTimeout: .seconds(Int64(options.idleTimeoutSeconds)))
+        // A larger head is a 400 (and the connection closed), before any of it
+        // reaches a route.
+        http1.httpDecoder = .init(maxHeaderFieldSize: ServeOptions.maxHeaderFieldBytes,
+                                  maxHeaderListSize: ServeOptions.maxHeaderBytes, maxHeaderFieldCount: 200)
         let app = Application(
             router: buildRouter(),
+            server: .http1(configuration: http1),
             configuration: .init(address: .hostname(options.host, port: options.port)),
             onServerRunning: { channel in
                 announce(options.url(port: channel.localAddress?.port ?? options.port))
@@ -176,18 +187,30 @@ package final class EmulatorServer: Sendable {
         }
     }
 
-    /// Reads the whole body, refusing more than `Limits.maxRequestBytes`.
-    static func readBody(_ request: Request, family: APIFamily) async throws -> [UInt8] {
+    /// Reads the whole body, refusing more than `Limits.maxRequestBytes`
+    /// (413, from the declared length when there is one, before reading).
+    /// Broken framing (a bad chunk size, a missing CRLF, a connection that
+    /// ends inside the body) is a 400, never a 500.
+    static func readBody(_ request: Request, family: APIFamily) async throws(CkptError) -> [UInt8] {
         let limit = Limits.maxRequestBytes
-        let tooLarge = CkptError.parameter(family, "request body: larger than \(limit) bytes")
         if let declared = request.headers[.contentLength], let n = Int(declared), n > limit { throw tooLarge }
         var bytes: [UInt8] = []
-        for try await chunk in request.body {
-            guard chunk.readableBytes <= limit &- bytes.count else { throw tooLarge }
-            bytes.append(contentsOf: chunk.readableBytesView)
+        do {
+            for try await chunk in request.body {
+                guard chunk.readableBytes <= limit &- bytes.count else { throw tooLarge }
+                bytes.append(contentsOf: chunk.readableBytesView)
+            }
+        } catch let e as CkptError {
+            throw e
+        } catch {
+            throw .parameter(family, "request body: cannot be read: the HTTP message is malformed or cut short")
         }
         return bytes
     }
+
+    /// 413, as API Gateway answers a body over its limit.
+    static let tooLarge = CkptError(.invalid, httpStatus: 413, code: "APIGW.0201",
+                                    "Request entity too large: the body is larger than \(Limits.maxRequestBytes) bytes")
 
     /// Every header as received, with `Host` (which HTTP types keep apart,
     /// as the authority) put back: the signature may cover it.
@@ -202,10 +225,17 @@ package final class EmulatorServer: Sendable {
         return out
     }
 
-    func authenticate(_ request: Request, body: [UInt8]) throws(CkptError) {
-        try authenticator.authenticate(method: request.method.rawValue, path: request.uri.path,
-                                       query: request.uri.query, headers: Self.headers(request), body: body,
-                                       nowUnixSeconds: Clock.nowMs() / 1000)
+    /// What can be checked before the body is read (see `Authenticator.admit`).
+    func admit(_ request: Request, headers: [HTTPHeader]) throws(CkptError) -> Authenticator.Admission {
+        try authenticator.admit(headers: headers, nowUnixSeconds: Clock.nowMs() / 1000)
+    }
+
+    /// The signature, which covers the body.
+    func finish(_ admission: Authenticator.Admission, _ request: Request, headers: [HTTPHeader],
+                body: [UInt8]) throws(CkptError)
+    {
+        try authenticator.finish(admission, method: request.method.rawValue, path: request.uri.path,
+                                 query: request.uri.query, headers: headers, body: body)
     }
 
     // MARK: - Responses
@@ -261,6 +291,23 @@ package final class EmulatorServer: Sendable {
         case 504: return .gatewayTimeout
         default: return (100...599).contains(code) ? HTTPResponse.Status(code: code) : .internalServerError
         }
+    }
+
+    /// The methods served (or answered 501) on `path`, in alphabetical
+    /// order; empty when no route has this path.
+    static func allowedMethods(_ path: String) -> [String] {
+        let templates = Operation.serviceRoutes.map(\.1) + Operation.unservedRoutes.map(\.route)
+        var methods: [String] = []
+        for t in templates where t.matches(path: path) && !methods.contains(t.method.rawValue) {
+            methods.append(t.method.rawValue)
+        }
+        return methods.sorted()
+    }
+
+    /// 405 for a path the service has, asked with another method.
+    static func methodNotAllowed(_ method: String, _ path: String, allowed: [String]) -> CkptError {
+        CkptError(.notFound, httpStatus: 405, code: "APIGW.0101",
+                  "The API does not exist: \(method) is not allowed on this path (allowed: \(allowed.joined(separator: ", ")))")
     }
 
     /// API Gateway's answer for a path or method it does not serve.

@@ -1,8 +1,9 @@
 import CkptCore
 import Hummingbird
 
-/// Runs around every route and the not-found responder: reads the body,
-/// authenticates, turns every failure into the service error body, and
+/// Runs around every route and the not-found responder: checks the
+/// credentials, reads the body, checks the signature, turns every failure
+/// into the service error body, and
 /// stamps `X-Request-Id` on every response.
 struct ServeMiddleware: RouterMiddleware {
     typealias Context = ServeContext
@@ -13,18 +14,26 @@ struct ServeMiddleware: RouterMiddleware {
     {
         let family: APIFamily = request.uri.path.hasPrefix("/v1/") ? .csbs : .cbr
         var response: Response
+        var allow: String?
         do {
             var context = context
+            // A stranger's body is never read: the credentials first.
+            let headers = EmulatorServer.headers(request)
+            let admission = try server.admit(request, headers: headers)
             context.body = try await EmulatorServer.readBody(request, family: family)
-            try server.authenticate(request, body: context.body)
+            try server.finish(admission, request, headers: headers, body: context.body)
             response = try await next(request, context)
         } catch let e as CkptError {
             response = EmulatorServer.errorResponse(e, requestId: context.requestId)
         } catch let e as any HTTPResponseError {
             let failure: CkptError
             switch e.status.code {
-            case 404, 405: failure = EmulatorServer.unknownRoute
-            case 413: failure = .parameter(family, "request body: larger than \(Limits.maxRequestBytes) bytes")
+            case 404, 405:
+                let allowed = EmulatorServer.allowedMethods(request.uri.path)
+                failure = allowed.isEmpty ? EmulatorServer.unknownRoute
+                    : EmulatorServer.methodNotAllowed(request.method.rawValue, request.uri.path, allowed: allowed)
+                if !allowed.isEmpty { allow = allowed.joined(separator: ", ") }
+            case 413: failure = EmulatorServer.tooLarge
             default: failure = CkptError(ErrorClass(httpStatus: e.status.code), httpStatus: e.status.code,
                                          code: "", "HTTP \(e.status.code)")
             }
@@ -33,6 +42,7 @@ struct ServeMiddleware: RouterMiddleware {
             response = EmulatorServer.errorResponse(.internalError("the request failed"), requestId: context.requestId)
         }
         if let name = ServeMiddleware.requestIdName { response.headers[name] = context.requestId }
+        if let allow { response.headers[.allow] = allow }
         // Method, path, status and id only: never a header or a body.
         context.logger.debug("\(request.method.rawValue) \(request.uri.path) -> \(response.status.code) [\(context.requestId)]")
         return response

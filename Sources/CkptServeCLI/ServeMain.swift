@@ -23,12 +23,17 @@ struct ServeMain: ParsableCommand {
         }
         // A closed stdout or stderr must not kill the server (EPIPE instead).
         signal(SIGPIPE, SIG_IGN)
-        var keys: [String: String] = [:]
-        for (ak, sk) in zip(arguments.accessKeys, arguments.secretKeys) { keys[ak] = sk }
-        let tokens = arguments.tokens
+        let credentials: ServeCredentials
+        do {
+            credentials = try Self.credentials(arguments)
+        } catch {
+            throw Self.fail(error)
+        }
+        let tokens = credentials.tokens, keys = credentials.keys
         let server = EmulatorServer(ServeOptions(
             host: host, port: port, storePath: path, tokens: tokens, keys: keys,
-            maxSkewSeconds: arguments.maxClockSkew, workerThreads: arguments.threads))
+            maxSkewSeconds: arguments.maxClockSkew, workerThreads: arguments.threads,
+            idleTimeoutSeconds: arguments.idleTimeout, maxConnections: arguments.maxConnections))
         do {
             try server.checkStore()
         } catch {
@@ -44,6 +49,29 @@ struct ServeMain: ParsableCommand {
             throw Self.fail(CkptError(.network, httpStatus: 0, code: "",
                                       "cannot serve on \(arguments.listen): \(String(describing: error))"))
         }
+    }
+
+    /// The credentials of every source: the command line (with a warning
+    /// for each kind of secret on it), the file, the variable.
+    static func credentials(_ arguments: ServeArguments) throws(CkptError) -> ServeCredentials {
+        var all = ServeCredentials()
+        var keys: [String: String] = [:]
+        for (ak, sk) in zip(arguments.accessKeys, arguments.secretKeys) { keys[ak] = sk }
+        try all.add(ServeCredentials(tokens: arguments.tokens, keys: keys), from: "--ak")
+        for (flag, used) in [("--token", !arguments.tokens.isEmpty), ("--sk", !arguments.secretKeys.isEmpty)] where used {
+            IO.err("ckpt serve: warning: \(flag) puts a secret on the command line, where every user of this "
+                + "machine can read it (ps, /proc/PID/cmdline); use --credentials-file FILE (mode 600) or "
+                + "$\(ServeCredentials.variable) instead\n")
+        }
+        if let file = arguments.credentialsFile {
+            let source = "credentials file \(file)"
+            try all.add(ServeCredentials.parse(ServeCredentials.readFile(file), source: source), from: source)
+        }
+        if let text = IO.env(ServeCredentials.variable) {
+            let source = "$\(ServeCredentials.variable)"
+            try all.add(ServeCredentials.parse(text, source: source), from: source)
+        }
+        return all
     }
 
     /// The error object on stderr (compact); the exit status of its class,

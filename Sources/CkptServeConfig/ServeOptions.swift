@@ -15,10 +15,25 @@ package struct ServeOptions: Sendable {
     package var maxSkewSeconds: Int64
     /// Worker threads for the (blocking) embedded backend.
     package var workerThreads: Int
+    /// Seconds a connection may sit idle (no request in progress) before
+    /// it is closed.
+    package var idleTimeoutSeconds: Int
+    /// Connections open at once; one more is answered 429 and closed.
+    package var maxConnections: Int
+
+    /// The largest request head (request line and headers) read.
+    package static let maxHeaderBytes = 32 << 10
+    /// The largest single header line.
+    package static let maxHeaderFieldBytes = 16 << 10
+    package static let defaultIdleTimeoutSeconds = 60
+    package static let defaultMaxConnections = 1024
 
     package init(host: String, port: Int, storePath: String, tokens: [String] = [], keys: [String: String] = [:],
-                 maxSkewSeconds: Int64 = 15 * 60, workerThreads: Int = 8)
+                 maxSkewSeconds: Int64 = 15 * 60, workerThreads: Int = 8,
+                 idleTimeoutSeconds: Int = defaultIdleTimeoutSeconds, maxConnections: Int = defaultMaxConnections)
     {
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.maxConnections = maxConnections
         self.host = host
         self.port = port
         self.storePath = storePath

@@ -184,10 +184,62 @@ package enum RequestSigner {
         return Clock.unixSeconds(u, year: 0, month: 4, day: 6, hour: 9, minute: 11, second: 13, maxSecond: 60)
     }
 
-    /// Checks a signed request as API Gateway would: the `Authorization`
-    /// header parses, `X-Sdk-Date` is signed and within `maxSkewSeconds` of
-    /// `nowUnixSeconds`, the access key is known, and the signature
-    /// recomputed over the signed headers matches (compared in constant time).
+    /// What `checkCredential` found: the signer, its SK and the signed date.
+    package struct Presented: Sendable {
+        package var credential: Credential
+        package var dateText: String
+        let secretKey: String
+    }
+
+    /// The checks of `verify` that need no body: the `Authorization` header
+    /// parses, `X-Sdk-Date` is signed and within `maxSkewSeconds` of
+    /// `nowUnixSeconds`, and the access key is known.  A server runs them
+    /// before it reads a body, so that a stranger's body is never read.
+    package static func checkCredential(headers: [HTTPHeader], secretKey: (String) -> String?, nowUnixSeconds: Int64,
+                                        maxSkewSeconds: Int64 = defaultMaxSkewSeconds) throws(CkptError) -> Presented
+    {
+        let authorizations = headers.values("Authorization")
+        guard authorizations.count == 1, let header = authorizations.first else {
+            throw failure("expected one Authorization header")
+        }
+        guard let credential = parseAuthorization(HTTPHeader.trimmed(header)) else {
+            throw failure("the Authorization header is not \(algorithm) Access=..., SignedHeaders=..., Signature=...")
+        }
+        let dateName = HTTPHeader.lowercased(dateHeader)
+        guard credential.signedHeaders.contains(dateName) else { throw failure("\(dateHeader) is not signed") }
+        let dates = headers.values(dateHeader)
+        guard dates.count == 1, let dateText = dates.first.map(HTTPHeader.trimmed),
+              let date = parseDate(dateText)
+        else { throw failure("\(dateHeader) must be one YYYYMMDDTHHMMSSZ value") }
+        let skew = nowUnixSeconds.subtractingReportingOverflow(date)
+        guard !skew.overflow, skew.partialValue.magnitude <= maxSkewSeconds.magnitude else {
+            throw failure("\(dateHeader) is more than \(maxSkewSeconds / 60) minutes from the server time")
+        }
+        guard let sk = secretKey(credential.accessKey), !sk.isEmpty else { throw failure("unknown access key") }
+        return Presented(credential: credential, dateText: dateText, secretKey: sk)
+    }
+
+    /// The rest of `verify`: the signature recomputed over the signed
+    /// headers and the body matches (compared in constant time).
+    /// - Returns: the access key that signed the request.
+    package static func checkSignature(_ presented: Presented, method: String, path: String,
+                                       query: [(name: String, value: String)] = [], headers: [HTTPHeader],
+                                       body: [UInt8]) throws(CkptError) -> String
+    {
+        let credential = presented.credential
+        guard let canonical = canonicalRequest(method: method, path: path, query: query, headers: headers,
+                                               signedHeaders: credential.signedHeaders,
+                                               bodySHA256: Digest.sha256Hex(body))
+        else { throw failure("a signed header is missing or repeated") }
+        let toSign = stringToSign(canonicalRequest: canonical, date: presented.dateText)
+        guard let expected = Digest.hmacSHA256Hex(key: presented.secretKey, message: toSign),
+              Digest.constantTimeEqual(expected, HTTPHeader.lowercased(credential.signature))
+        else { throw failure("verify aksk signature fail") }
+        return credential.accessKey
+    }
+
+    /// Checks a signed request as API Gateway would: `checkCredential`,
+    /// then `checkSignature`.
     ///
     /// - Parameters:
     ///   - path: the path as received (percent-encoded).
@@ -202,35 +254,13 @@ package enum RequestSigner {
                                nowUnixSeconds: Int64,
                                maxSkewSeconds: Int64 = defaultMaxSkewSeconds) throws(CkptError) -> String
     {
-        func fail(_ why: String) -> CkptError {
-            CkptError(.auth, httpStatus: 401, code: "APIGW.0301", "Incorrect IAM authentication information: \(why)")
-        }
-        let authorizations = headers.values("Authorization")
-        guard authorizations.count == 1, let header = authorizations.first else {
-            throw fail("expected one Authorization header")
-        }
-        guard let credential = parseAuthorization(HTTPHeader.trimmed(header)) else {
-            throw fail("the Authorization header is not \(algorithm) Access=..., SignedHeaders=..., Signature=...")
-        }
-        let dateName = HTTPHeader.lowercased(dateHeader)
-        guard credential.signedHeaders.contains(dateName) else { throw fail("\(dateHeader) is not signed") }
-        let dates = headers.values(dateHeader)
-        guard dates.count == 1, let dateText = dates.first.map(HTTPHeader.trimmed),
-              let date = parseDate(dateText)
-        else { throw fail("\(dateHeader) must be one YYYYMMDDTHHMMSSZ value") }
-        let skew = nowUnixSeconds.subtractingReportingOverflow(date)
-        guard !skew.overflow, skew.partialValue.magnitude <= maxSkewSeconds.magnitude else {
-            throw fail("\(dateHeader) is more than \(maxSkewSeconds / 60) minutes from the server time")
-        }
-        guard let sk = secretKey(credential.accessKey), !sk.isEmpty else { throw fail("unknown access key") }
-        guard let canonical = canonicalRequest(method: method, path: path, query: query, headers: headers,
-                                               signedHeaders: credential.signedHeaders,
-                                               bodySHA256: Digest.sha256Hex(body))
-        else { throw fail("a signed header is missing or repeated") }
-        let toSign = stringToSign(canonicalRequest: canonical, date: dateText)
-        guard let expected = Digest.hmacSHA256Hex(key: sk, message: toSign),
-              Digest.constantTimeEqual(expected, HTTPHeader.lowercased(credential.signature))
-        else { throw fail("verify aksk signature fail") }
-        return credential.accessKey
+        let presented = try checkCredential(headers: headers, secretKey: secretKey, nowUnixSeconds: nowUnixSeconds,
+                                            maxSkewSeconds: maxSkewSeconds)
+        return try checkSignature(presented, method: method, path: path, query: query, headers: headers, body: body)
+    }
+
+    /// 401 `APIGW.0301`, as API Gateway answers a request it cannot authenticate.
+    package static func failure(_ why: String) -> CkptError {
+        CkptError(.auth, httpStatus: 401, code: "APIGW.0301", "Incorrect IAM authentication information: \(why)")
     }
 }

@@ -27,7 +27,6 @@ sys.path.insert(0, str(h.BINDING))
 
 from e2e_helpers import AK, AK2, SECRETS, SK, SK2, TOKEN, TOKEN2  # noqa: E402
 
-AUTH_ARGS = ["--token", TOKEN, "--token", TOKEN2, "--ak", AK, "--ak", AK2, "--sk", SK, "--sk", SK2]
 
 
 def pytest_report_header(config: pytest.Config) -> List[str]:
@@ -89,9 +88,17 @@ def serve(ckpt_bin: str, store: str, tmp_path: Path) -> Iterator[ServeFactory]:
 
 
 @pytest.fixture
-def server(serve: ServeFactory) -> h.Serve:
-    """A server with two tokens and two AK/SK pairs."""
-    return serve(*AUTH_ARGS)
+def credentials_file(tmp_path: Path) -> str:
+    """Two tokens and two AK/SK pairs as a --credentials-file (mode 600)."""
+    return h.write_credentials(tmp_path / "credentials.json", tokens=[TOKEN, TOKEN2],
+                               keys=[(AK, SK), (AK2, SK2)])
+
+
+@pytest.fixture
+def server(serve: ServeFactory, credentials_file: str) -> h.Serve:
+    """A server with two tokens and two AK/SK pairs, from a credentials
+    file: no secret on its command line."""
+    return serve("--credentials-file", credentials_file)
 
 
 @pytest.fixture

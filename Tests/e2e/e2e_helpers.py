@@ -43,6 +43,9 @@ SK2 = "sk2-" + secrets.token_hex(20)
 SECURITY_TOKEN = "sts-" + secrets.token_hex(24)
 SECRETS = [TOKEN, TOKEN2, SK, SK2, SECURITY_TOKEN]
 
+#: The same credentials on `ckpt serve`'s command line (which warns).
+AUTH_ARGS = ["--token", TOKEN, "--token", TOKEN2, "--ak", AK, "--ak", AK2, "--sk", SK, "--sk", SK2]
+
 #: The remote backend's credentials per auth mode.
 AUTH_MODES: Dict[str, Dict[str, str]] = {
     "token": {"token": TOKEN},
@@ -166,6 +169,14 @@ class Serve:
     def output(self) -> str:
         """Everything the process wrote (stdout lines and stderr)."""
         return "\n".join(self.stdout_lines) + "\n" + self.stderr()
+
+
+def write_credentials(path: Path, tokens: Sequence[str] = (), keys: Sequence[Tuple[str, str]] = (),
+                      mode: int = 0o600) -> str:
+    """A `ckpt serve --credentials-file` at `path`, with `mode`."""
+    path.write_text(json.dumps({"tokens": list(tokens), "keys": [{"ak": a, "sk": s} for a, s in keys]}))
+    os.chmod(path, mode)
+    return str(path)
 
 
 # ---------------------------------------------------------------------------

@@ -159,7 +159,8 @@ def test_explicit_false_survives(server: h.Serve, project: str) -> None:
 def test_oversized_body(server: h.Serve, project: str) -> None:
     big = b'{"pad": "' + b"x" * (1024 * 1024) + b'"}'
     a = h.request(server.port, "POST", f"/v3/{project}/checkpoints", big, token())
-    assert "1048576" in service_error(a, 400, "BackupService.9900")["error_msg"]
+    # 413, as API Gateway answers a body over its limit.
+    assert "1048576" in service_error(a, 413, "APIGW.0201")["error_msg"]
     # Chunked, with no Content-Length to refuse it early.
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=h.HTTP_TIMEOUT)
     try:
@@ -169,7 +170,7 @@ def test_oversized_body(server: h.Serve, project: str) -> None:
         data = r.read()
     finally:
         conn.close()
-    assert r.status == 400 and json.loads(data)["error_code"] == "CSBS.9001"
+    assert r.status == 413 and json.loads(data)["error_code"] == "APIGW.0201"
     assert h.REQUEST_ID.match(r.getheader("X-Request-Id") or "")
     # The server is still fine.
     ok = h.request(server.port, "POST", f"/v3/{project}/vaults", h.json_body(VAULT_BODY), token())

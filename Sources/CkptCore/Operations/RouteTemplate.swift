@@ -56,5 +56,20 @@ package struct RouteTemplate: Sendable, Equatable, CustomStringConvertible {
         return out
     }
 
+    /// Whether a request path (as received, without its query) has this
+    /// template's shape: the same literals, and one non-empty segment for
+    /// each parameter.
+    package func matches(path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard path.hasPrefix("/"), parts.count == segments.count else { return false }
+        for (part, segment) in zip(parts, segments) {
+            switch segment {
+            case .literal(let s): if part != s { return false }
+            case .parameter: if part.isEmpty { return false }
+            }
+        }
+        return true
+    }
+
     package var description: String { "\(method.rawValue) \(template)" }
 }

@@ -1,0 +1,136 @@
+import CkptCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The secrets `ckpt serve` accepts: X-Auth-Token values and AK/SK pairs.
+///
+/// They come from `--credentials-file FILE`, from `$CKPT_SERVE_CREDENTIALS`,
+/// or (visible to every user of the machine in `/proc/PID/cmdline`) from
+/// `--token`, `--ak` and `--sk`; the sources add up.  Both the file and the
+/// variable hold `{"tokens": ["..."], "keys": [{"ak": "...", "sk": "..."}]}`.
+/// No message here ever quotes a secret: a malformed file is described by
+/// position only.
+package struct ServeCredentials: Sendable, Equatable {
+    package var tokens: [String] = []
+    /// AK -> SK.
+    package var keys: [String: String] = [:]
+
+    package init(tokens: [String] = [], keys: [String: String] = [:]) {
+        self.tokens = tokens
+        self.keys = keys
+    }
+
+    package var isEmpty: Bool { tokens.isEmpty && keys.isEmpty }
+
+    /// The largest credentials file or variable read.
+    package static let maxBytes = 1 << 20
+
+    /// The environment variable that may hold the credentials' JSON.
+    package static let variable = "CKPT_SERVE_CREDENTIALS"
+
+    /// Parses the JSON of a file or the variable; `source` names it in errors.
+    package static func parse(_ text: String, source: String) throws(CkptError) -> ServeCredentials {
+        guard text.utf8.count <= maxBytes else { throw fail("\(source): larger than \(maxBytes) bytes") }
+        let value: JSONValue
+        do throws(JSONInputError) {
+            value = try JSONValue.parse(text)
+        } catch {
+            throw fail("\(source): \(error.messageWithoutExcerpt)")
+        }
+        guard case .object(let top) = value else {
+            throw fail(#"\#(source): expected an object {"tokens": [...], "keys": [{"ak", "sk"}]}"#)
+        }
+        for key in top.keys where key != "tokens" && key != "keys" {
+            throw fail("\(source): unknown member \"\(String(key.prefix(64)))\" (expected tokens and keys)")
+        }
+        var out = ServeCredentials()
+        if let tokens = top["tokens"] {
+            guard case .array(let items) = tokens else { throw fail("\(source): tokens: expected an array") }
+            for (i, item) in items.enumerated() {
+                guard case .string(let t) = item, !t.isEmpty else {
+                    throw fail("\(source): tokens[\(i)]: expected a non-empty string")
+                }
+                out.tokens.append(t)
+            }
+        }
+        if let keys = top["keys"] {
+            guard case .array(let items) = keys else { throw fail("\(source): keys: expected an array") }
+            for (i, item) in items.enumerated() {
+                guard case .object(let pair) = item, pair.count == 2,
+                      case .string(let ak)? = pair["ak"], case .string(let sk)? = pair["sk"], !ak.isEmpty, !sk.isEmpty
+                else {
+                    throw fail(#"\#(source): keys[\#(i)]: expected {"ak": "...", "sk": "..."} with non-empty strings"#)
+                }
+                guard out.keys[ak] == nil else {
+                    throw fail("\(source): keys[\(i)]: access key \(ak) is given more than once")
+                }
+                out.keys[ak] = sk
+            }
+        }
+        return out
+    }
+
+    /// Reads a credentials file, refusing one that group or others may
+    /// read or write (as ssh refuses such a private key): its secrets would
+    /// be anyone's.  Not a regular file, unreadable, too large: refused too.
+    package static func readFile(_ path: String) throws(CkptError) -> String {
+        let source = "credentials file \(path)"
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { throw fail("\(source): cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw fail("\(source): cannot stat: \(String(cString: strerror(errno)))") }
+        guard st.st_mode & S_IFMT == S_IFREG else { throw fail("\(source): not a regular file") }
+        let mode = st.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw fail("\(source): its permissions \(octal(mode)) let group or others read or change it, "
+                + "and it holds secrets; refused (run: chmod 600 \(path))")
+        }
+        guard st.st_size <= maxBytes else { throw fail("\(source): larger than \(maxBytes) bytes") }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fail("\(source): cannot read: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            guard bytes.count + n <= maxBytes else { throw fail("\(source): larger than \(maxBytes) bytes") }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw fail("\(source): not valid UTF-8") }
+        return text
+    }
+
+    /// Adds `other`'s credentials; an access key given twice (with any SK)
+    /// is refused, naming the two sources.
+    package mutating func add(_ other: ServeCredentials, from source: String) throws(CkptError) {
+        for (ak, sk) in other.keys.sorted(by: { $0.key < $1.key }) {
+            guard keys[ak] == nil else {
+                throw Self.fail("\(source): access key \(ak) is already given by another source")
+            }
+            keys[ak] = sk
+        }
+        for t in other.tokens where !tokens.contains(t) { tokens.append(t) }
+    }
+
+    /// A refused configuration: class `invalid`, no HTTP status or
+    /// service code (nothing was sent anywhere).
+    static func fail(_ message: String) -> CkptError {
+        CkptError(.invalid, httpStatus: 0, code: "", message)
+    }
+
+    static func octal(_ mode: mode_t) -> String {
+        var digits = ""
+        var m = mode
+        for _ in 0..<4 {
+            digits = String(m & 7) + digits
+            m >>= 3
+        }
+        return digits
+    }
+}

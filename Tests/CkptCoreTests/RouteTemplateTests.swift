@@ -1,0 +1,19 @@
+import CkptCore
+import Testing
+
+@Suite("Route templates")
+struct RouteTemplateTests {
+    /// What the emulator's 405 rests on: a path has a template's shape.
+    @Test func pathsMatchTheirTemplate() {
+        let t = RouteTemplate.get("/v3/{project_id}/vaults/{vault_id}")
+        #expect(t.matches(path: "/v3/p1/vaults/abc"))
+        #expect(t.matches(path: "/v3/p%001/vaults/%2F"))   // still encoded: one segment each
+        #expect(!t.matches(path: "/v3/p1/vaults"))          // too short
+        #expect(!t.matches(path: "/v3/p1/vaults/abc/x"))    // too long
+        #expect(!t.matches(path: "/v3//vaults/abc"))        // an empty parameter
+        #expect(!t.matches(path: "/v3/p1/vaults/"))
+        #expect(!t.matches(path: "/v1/p1/vaults/abc"))      // another literal
+        #expect(!t.matches(path: "v3/p1/vaults/abc"))
+        #expect(!t.matches(path: ""))
+    }
+}
