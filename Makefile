@@ -37,7 +37,7 @@ PYTHON  ?= python3
 
 # System packages the build and the tests need (Debian names).
 APT_PACKAGES := libjansson-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config \
-                valgrind gdb python3-pip python3-venv gcc g++ make
+                valgrind gdb python3-pip python3-venv gcc g++ make openssl
 # The linker version script: every export with the version node of the
 # release that introduced it.  Tests/abi/check_exports.py checks it against
 # ckpt.h, debian/libckpt1.symbols and the built library.
@@ -54,6 +54,7 @@ deps:
 	command -v valgrind >/dev/null || missing=1; \
 	command -v gdb >/dev/null || missing=1; \
 	command -v pkg-config >/dev/null || missing=1; \
+	command -v openssl >/dev/null || missing=1; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages: $(APT_PACKAGES)"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

@@ -38,6 +38,9 @@ package struct ServeArguments: ParsableArguments {
             work, with a warning: every user of the machine can read a command line (ps, /proc/PID/cmdline). \
             The sources add up.
 
+            TLS: with --tls-cert and --tls-key (PEM files) it serves HTTPS (TLS 1.2 and up) and prints an \
+            https:// URL; clients verify it against the CA that issued the certificate.
+
             Prints "listening on http://HOST:PORT" on stdout once it listens (PORT 0 picks a free port and \
             the line shows it). SIGINT or SIGTERM shut it down gracefully (requests in flight complete), \
             exit status 0. Set LOG_LEVEL=debug for one line per request on stderr.
@@ -83,6 +86,14 @@ package struct ServeArguments: ParsableArguments {
         "Worker threads that run the (blocking) store calls.", valueName: "n"))
     package var threads = 8
 
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp(
+        "Serve HTTPS with this PEM certificate chain (with --tls-key).", valueName: "path"))
+    package var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp(
+        "The PEM private key of --tls-cert.", valueName: "path"))
+    package var tlsKey: String?
+
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
         "Seconds a connection may sit idle before it is closed.", valueName: "seconds"))
     package var idleTimeout = ServeOptions.defaultIdleTimeoutSeconds
@@ -111,6 +122,12 @@ package struct ServeArguments: ParsableArguments {
             throw ValidationError("--max-clock-skew: 0 to 86400 seconds")
         }
         guard (1...256).contains(threads) else { throw ValidationError("--threads: 1 to 256") }
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        guard tlsCert?.isEmpty != true, tlsKey?.isEmpty != true else {
+            throw ValidationError("--tls-cert and --tls-key must not be empty")
+        }
         guard (1...86_400).contains(idleTimeout) else { throw ValidationError("--idle-timeout: 1 to 86400 seconds") }
         guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections: 1 to 100000") }
     }

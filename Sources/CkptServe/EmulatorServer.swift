@@ -5,6 +5,8 @@ import CkptWire
 import Dispatch
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 
 /// The emulator server: the embedded backend on the REST paths of SPEC
 /// section 1, so that the remote backend and other clients (the official
@@ -34,9 +36,41 @@ package final class EmulatorServer: Sendable {
     /// Opens the store once, so that a bad path fails before listening, and
     /// loads libcrypto (token and AK/SK checks), which libckpt loads on
     /// first use: a missing one fails here, class `network`, not per request.
+    /// With TLS, reads the certificate and key, so that a bad file fails here.
     package func checkStore() throws(CkptError) {
         try Digest.load()
         try backends.check()
+        _ = try tlsConfiguration()
+    }
+
+    /// The server's TLS configuration (TLS 1.2 and up), or nil without TLS.
+    /// Errors name the file, never its content.
+    func tlsConfiguration() throws(CkptError) -> TLSConfiguration? {
+        guard let tls = options.tls else { return nil }
+        let chain: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath)
+        } catch {
+            throw .argument("--tls-cert \(tls.certificatePath): not a readable PEM certificate chain (\(Self.describe(error)))")
+        }
+        guard !chain.isEmpty else { throw .argument("--tls-cert \(tls.certificatePath): holds no certificate") }
+        let key: NIOSSLPrivateKey
+        do {
+            key = try NIOSSLPrivateKey(file: tls.keyPath, format: .pem)
+        } catch {
+            throw .argument("--tls-key \(tls.keyPath): not a readable PEM private key (\(Self.describe(error)))")
+        }
+        var config = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
+                                                              privateKey: .privateKey(key))
+        config.minimumTLSVersion = .tlsv12
+        return config
+    }
+
+    /// An NIOSSL error's kind, without any file content.
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? NIOSSLError { return "\(e)" }
+        if let e = error as? BoringSSLError { return "\(e)".prefix(200).description }
+        return String(describing: type(of: error))
     }
 
     /// Serves until SIGINT or SIGTERM, then shuts down gracefully (requests
@@ -53,9 +87,15 @@ package final class EmulatorServer: Sendable {
         // reaches a route.
         http1.httpDecoder = .init(maxHeaderFieldSize: ServeOptions.maxHeaderFieldBytes,
                                   maxHeaderListSize: ServeOptions.maxHeaderBytes, maxHeaderFieldCount: 200)
+        let builder: HTTPServerBuilder
+        if let tls = try tlsConfiguration() {
+            builder = try .tls(.http1(configuration: http1), tlsConfiguration: tls)
+        } else {
+            builder = .http1(configuration: http1)
+        }
         let app = Application(
             router: buildRouter(),
-            server: .http1(configuration: http1),
+            server: builder,
             configuration: .init(address: .hostname(options.host, port: options.port)),
             onServerRunning: { channel in
                 announce(options.url(port: channel.localAddress?.port ?? options.port))

@@ -30,10 +30,12 @@ struct ServeMain: ParsableCommand {
             throw Self.fail(error)
         }
         let tokens = credentials.tokens, keys = credentials.keys
-        let server = EmulatorServer(ServeOptions(
+        var options = ServeOptions(
             host: host, port: port, storePath: path, tokens: tokens, keys: keys,
             maxSkewSeconds: arguments.maxClockSkew, workerThreads: arguments.threads,
-            idleTimeoutSeconds: arguments.idleTimeout, maxConnections: arguments.maxConnections))
+            idleTimeoutSeconds: arguments.idleTimeout, maxConnections: arguments.maxConnections)
+        if let cert = arguments.tlsCert, let key = arguments.tlsKey { options.tls = (cert, key) }
+        let server = EmulatorServer(options)
         do {
             try server.checkStore()
         } catch {

@@ -21,6 +21,9 @@ package struct ServeOptions: Sendable {
     /// Connections open at once; one more is answered 429 and closed.
     package var maxConnections: Int
 
+    /// PEM files of the certificate chain and its private key: HTTPS when set.
+    package var tls: (certificatePath: String, keyPath: String)?
+
     /// The largest request head (request line and headers) read.
     package static let maxHeaderBytes = 32 << 10
     /// The largest single header line.
@@ -43,10 +46,11 @@ package struct ServeOptions: Sendable {
         self.workerThreads = workerThreads
     }
 
-    /// The base URL clients use, e.g. `http://127.0.0.1:8080`.
+    /// The base URL clients use, e.g. `http://127.0.0.1:8080`
+    /// (`https://` with TLS).
     package func url(port: Int) -> String {
         let h = host.contains(":") ? "[\(host)]" : host
-        return "http://\(h):\(port)"
+        return "\(tls == nil ? "http" : "https")://\(h):\(port)"
     }
 
     /// Parses `HOST:PORT`, `[IPV6]:PORT` or `:PORT` (meaning 127.0.0.1).

@@ -128,7 +128,7 @@ class Serve:
                     line, buffer = buffer.split(b"\n", 1)
                     text = line.decode("utf-8", "replace")
                     self.stdout_lines.append(text)
-                    m = re.fullmatch(r"listening on (http://127\.0\.0\.1:(\d+))", text.strip())
+                    m = re.fullmatch(r"listening on (https?://127\.0\.0\.1:(\d+))", text.strip())
                     if m and int(m.group(2)) > 0:
                         return m.group(1)
             elif self.proc.poll() is not None:
