@@ -17,6 +17,7 @@ import re
 import secrets
 import select
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -214,6 +215,19 @@ def request(port: int, method: str, path: str, body: Optional[bytes] = None,
     finally:
         if connection is None:
             conn.close()
+
+
+def read_head(conn: socket.socket) -> Optional[Tuple[bytes, bytes]]:
+    """Reads a request head off a raw connection: (head, what followed it),
+    or None if the peer closed first."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return None
+        data += chunk
+    head, rest = data.split(b"\r\n\r\n", 1)
+    return head, rest
 
 
 def json_body(value: Any) -> bytes:

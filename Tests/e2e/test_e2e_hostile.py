@@ -235,13 +235,8 @@ def test_remote_backend_sends_no_expect_header(ckpt: Any) -> None:
         conn, _ = listener.accept()
         with conn:
             conn.settimeout(10)
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-            heads.append(data.split(b"\r\n\r\n", 1)[0])
+            received = h.read_head(conn)
+            heads.append(received[0] if received else b"")
             err = b'{"error_code":"BackupService.9900","error_msg":"captured"}'
             conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n"
                          + f"Content-Length: {len(err)}\r\n\r\n".encode() + err)

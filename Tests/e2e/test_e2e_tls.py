@@ -235,13 +235,10 @@ class CountingProxy:
         upstream: Optional[socket.socket] = None
         try:
             conn.settimeout(20)
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            head, rest = data.split(b"\r\n\r\n", 1)
+            received = h.read_head(conn)
+            if received is None:
+                return
+            head, rest = received
             request_line = head.split(b"\r\n", 1)[0].decode("latin-1")
             method, target, _ = request_line.split(" ", 2)
             if method == "CONNECT":
