@@ -2,6 +2,7 @@
  *
  *   bench crud   STORE DURABILITY API NCREATE NGET   workloads 1, 2, 3 (API: json | text)
  *   bench shared STORE NSEED NOPS                    workload 4 (20% create / 80% get)
+ *   bench mix    STORE SECONDS THREADS               workload 13's in-process side (the emulator mix)
  *   bench group  STORE_NORMAL STORE_FULL N           workload 12 (group commit: creates/s,
  *                                                    1 thread at normal, 8 threads at full)
  *   bench scale  STORE N NGET                        workload 5
@@ -295,6 +296,95 @@ static int cmd_group(int argc, char **argv) {
     double full8 = run_creates(argv[3], "full", 8, n);
     printf("{\"creates\": %zu, \"normal_1_thread_per_s\": %.1f, \"full_8_threads_per_s\": %.1f, "
            "\"full8_over_normal1\": %.3f}\n", n, normal1, full8, full8 / normal1);
+    return 0;
+}
+
+/* ---- mix: workload 13's in-process side ---- */
+
+/* The emulator load's mix through the library: THREADS threads on one
+ * handle for SECONDS, 20% create (seed 000's request on one of 8 vaults) and
+ * 80% get of an acknowledged checkpoint, through ckpt_call_text (what the
+ * emulator runs per request). */
+typedef struct {
+    ckpt_client *client;
+    char (*vaults)[37];
+    id_list *ids;
+    pthread_mutex_t *lock;
+    uint64_t deadline, seed;
+    uint64_t *lat;
+    size_t n, cap;
+} timed_mix_arg;
+
+static void *timed_mix_thread(void *p) {
+    timed_mix_arg *a = p;
+    while (now_ns() < a->deadline && a->n < a->cap) {
+        uint64_t r = rng_next(&a->seed);
+        if (r % 5 == 0) {
+            char req[512];
+            snprintf(req, sizeof req, SEED000_REQUEST_FMT, a->vaults[(r >> 8) % 8]);
+            id_list one = {0};
+            a->lat[a->n++] = do_create(a->client, API_TEXT, NULL, req, &one);
+            pthread_mutex_lock(a->lock);
+            ids_push(a->ids, one.ids[0]);
+            pthread_mutex_unlock(a->lock);
+            free(one.ids);
+        } else {
+            char id[37];
+            pthread_mutex_lock(a->lock);
+            memcpy(id, a->ids->ids[(r >> 8) % a->ids->n], 37);
+            pthread_mutex_unlock(a->lock);
+            a->lat[a->n++] = do_get(a->client, API_TEXT, id);
+        }
+    }
+    return NULL;
+}
+
+static int cmd_mix(int argc, char **argv) {
+    if (argc != 5) die("usage", "mix STORE SECONDS THREADS");
+    double seconds = atof(argv[3]);
+    int threads = atoi(argv[4]);
+    if (threads < 1 || threads > 64) die("usage", "1 to 64 threads");
+    ckpt_client *c = open_store(argv[2], "normal");
+    char vaults[8][37];
+    id_list ids = {0};
+    for (int i = 0; i < 8; i++) {
+        char *v = make_vault(c);
+        snprintf(vaults[i], sizeof vaults[i], "%s", v);
+        free(v);
+        char req[512];
+        snprintf(req, sizeof req, SEED000_REQUEST_FMT, vaults[i]);
+        do_create(c, API_TEXT, NULL, req, &ids);
+    }
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_t th[64];
+    timed_mix_arg args[64];
+    uint64_t t0 = now_ns();
+    for (int i = 0; i < threads; i++) {
+        args[i] = (timed_mix_arg){c, vaults, &ids, &lock, t0 + (uint64_t)(seconds * 1e9),
+                                  0x1234567ull * (uint64_t)(i + 1) + 7, NULL, 0, 1u << 18};
+        args[i].lat = malloc(args[i].cap * sizeof *args[i].lat);
+        pthread_create(&th[i], NULL, timed_mix_thread, &args[i]);
+    }
+    size_t total = 0;
+    for (int i = 0; i < threads; i++) {
+        pthread_join(th[i], NULL);
+        total += args[i].n;
+    }
+    double wall = (double)(now_ns() - t0) / 1e9;
+    uint64_t *all = malloc((total + 1) * sizeof *all);
+    size_t k = 0;
+    for (int i = 0; i < threads; i++) {
+        memcpy(all + k, args[i].lat, args[i].n * sizeof *all);
+        k += args[i].n;
+        free(args[i].lat);
+    }
+    qsort(all, total, sizeof *all, cmp_u64);
+    printf("{\"threads\": %d, \"seconds\": %.2f, \"requests\": %zu, \"requests_per_s\": %.1f, "
+           "\"p50_us\": %.1f, \"p99_us\": %.1f}\n",
+           threads, wall, total, (double)total / wall, percentile_us(all, total, 50), percentile_us(all, total, 99));
+    free(all);
+    free(ids.ids);
+    ckpt_client_close(c);
     return 0;
 }
 
@@ -635,6 +725,7 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], "scale") == 0) return cmd_scale(argc, argv);
     if (strcmp(argv[1], "remote") == 0) return cmd_remote(argc, argv);
     if (strcmp(argv[1], "prep") == 0) return cmd_prep(argc, argv);
+    if (strcmp(argv[1], "mix") == 0) return cmd_mix(argc, argv);
     if (strcmp(argv[1], "backups") == 0) return cmd_backups(argc, argv);
     if (strcmp(argv[1], "lists") == 0) return cmd_lists(argc, argv);
     die("unknown command", argv[1]);

@@ -62,6 +62,7 @@ CLI = os.path.join(WORK, "ckpt")
 VENV = os.path.join(BUILD, "bench-venv")     # the official SDK lives here, not in the system Python
 PYTHON = sys.executable
 AK, SK = "BENCHAKEXAMPLE0000000", "bench-secret-key-not-a-real-one-0000000000"
+LOAD_TOKEN = "bench-token-not-a-real-one-00000000"
 PROJECT = "0" * 32
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -359,6 +360,7 @@ def build(args: argparse.Namespace, results: Dict[str, Any]) -> None:
         *link, "-lsqlite3"])
     sh(["cc", *CFLAGS, os.path.join(BENCH_SRC, "floor.c"), "-o", os.path.join(WORK, "floor"),
         "-ljansson", "-lsqlite3"])
+    sh(["cc", *CFLAGS, "-pthread", os.path.join(BENCH_SRC, "load.c"), "-o", LOAD, "-ljansson"])
     info["library_sha256"] = file_sha256(LIB)
     info["library_snapshot"] = os.path.relpath(LIB, ROOT)
     info["cli_snapshot"] = os.path.relpath(CLI, ROOT) if os.path.exists(CLI) else None
@@ -368,6 +370,7 @@ def build(args: argparse.Namespace, results: Dict[str, Any]) -> None:
 
 BENCH = os.path.join(WORK, "bench")
 FLOOR = os.path.join(WORK, "floor")
+LOAD = os.path.join(WORK, "load")
 
 
 # ---------------------------------------------------------------------------
@@ -624,8 +627,10 @@ def ensure_sdk() -> Optional[str]:
 
 
 def start_server(store: str) -> Tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([CLI, "serve", "--listen", "127.0.0.1:0", "--store", store, "--ak", AK, "--sk", SK],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = dict(os.environ)
+    env["CKPT_SERVE_CREDENTIALS"] = json.dumps({"tokens": [LOAD_TOKEN], "keys": [{"ak": AK, "sk": SK}]})
+    proc = subprocess.Popen([CLI, "serve", "--listen", "127.0.0.1:0", "--store", store],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     found: List[str] = []
 
     def read() -> None:
@@ -695,13 +700,46 @@ def w_http(args: argparse.Namespace) -> Dict[str, Any]:
                 out[f"{name}_cpu_over_sdk"] = median([a["cpu_us_per_call"] / b["cpu_us_per_call"]
                                                       for a, b in zip(runs[name], runs["sdk"])])
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
         remove_store(store)
+    return out
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def w_emulator(args: argparse.Namespace) -> Dict[str, Any]:
+    """Workload 13: `ckpt serve` under 32 keep-alive clients (20% create / 80%
+    get on 8 vaults) for --emulator-seconds, beside the same mix called
+    in-process through the library (32 threads on one handle), one after
+    the other."""
+    if not os.path.exists(CLI):
+        return {"skipped": "ckpt serve not built (build/bin/ckpt is missing)"}
+    out: Dict[str, Any] = {"clients": args.emulator_clients, "seconds": args.emulator_seconds}
+    store = fresh_store("emulator.db")
+    proc, endpoint = start_server(store)
+    try:
+        port = endpoint.rsplit(":", 1)[1]
+        log(f"  emulator: {args.emulator_clients} clients for {args.emulator_seconds} s")
+        out["served"] = run_json([LOAD, port, "benchload", LOAD_TOKEN, str(args.emulator_seconds),
+                                  str(args.emulator_clients)])
+    finally:
+        stop_server(proc)
+        remove_store(store)
+    store = fresh_store("emulator-inprocess.db")
+    try:
+        log(f"  in-process: {args.emulator_clients} threads for {args.emulator_seconds} s")
+        out["in_process"] = run_json([BENCH, "mix", store, str(args.emulator_seconds),
+                                      str(min(args.emulator_clients, 64))])
+    finally:
+        remove_store(store)
+    out["served_over_in_process"] = out["served"]["requests_per_s"] / out["in_process"]["requests_per_s"]
     return out
 
 
@@ -957,6 +995,19 @@ def table_rows(res: Dict[str, Any]) -> List[Tuple[str, str, str, str]]:
                 add(f"8 client CPU/call, libckpt ({label}) / SDK", fmt(r), "<= 0.10", check(r <= 0.10))
         if "sdk_skipped" in h:
             add("8 official SDK", "skipped: " + h["sdk_skipped"], "", "skipped")
+    if not err("emulator"):
+        e = W["emulator"]
+        sv, ip = e["served"], e["in_process"]
+        add(f"13 ckpt serve: {e['clients']} keep-alive clients, 20% create / 80% get on 8 vaults, "
+            f"{e['seconds']:g} s", f"{fmt(sv['requests_per_s'], 'req/s')}; p50 / p99 {fmt(sv['p50_us'] / 1000)} / "
+            f"{fmt(sv['p99_us'] / 1000)} ms")
+        bad = sv["status_5xx"] + sv["dropped"] + sv["status_other"]
+        add("13 of its answers: 5xx, dropped connections, other", f"{sv['status_5xx']}, {sv['dropped']}, "
+            f"{sv['status_other']}", "0", check(bad == 0))
+        add(f"13 the same mix in-process ({ip['threads']} threads on one handle, ckpt_call_text)",
+            f"{fmt(ip['requests_per_s'], 'req/s')}; p50 / p99 {fmt(ip['p50_us'] / 1000)} / "
+            f"{fmt(ip['p99_us'] / 1000)} ms")
+        add("13 served / in-process (requests/s, one after the other)", fmt(e["served_over_in_process"]))
     if not err("cli"):
         c = W["cli"]
         add(f"9 `ckpt call checkpoint.get` wall, median of {c['runs']}", fmt(c["cli_ms_median"], "ms"),
@@ -1052,8 +1103,10 @@ def main() -> int:
     ap.add_argument("--http-n", type=int, default=2000)
     ap.add_argument("--http-reps", type=int, default=3)
     ap.add_argument("--cli-runs", type=int, default=30)
+    ap.add_argument("--emulator-seconds", type=float, default=20.0, help="length of each side of workload 13")
+    ap.add_argument("--emulator-clients", type=int, default=32)
     ap.add_argument("--dlopen-runs", type=int, default=20)
-    ap.add_argument("--only", default="", help="comma-separated subset: crud,shared,scale,python,http,cli,library,backups")
+    ap.add_argument("--only", default="", help="comma-separated subset: crud,shared,group,scale,python,http,emulator,cli,library,backups")
     ap.add_argument("--cli", default=BUILT_CLI, help="the ckpt binary for workloads 8 and 9 (default: build/bin/ckpt)")
     ap.add_argument("--output", default=os.path.join(BENCH_SRC, "results.json"))
     args = ap.parse_args()
@@ -1064,6 +1117,7 @@ def main() -> int:
         args.backups_n, args.backups_lists = 20000, 400
         args.group_creates = 1600
         args.http_n, args.http_reps, args.cli_runs = 300, 2, 20
+        args.emulator_seconds = 3.0
 
     started = time.monotonic()
     results: Dict[str, Any] = {
@@ -1093,6 +1147,7 @@ def main() -> int:
         ("scale", "workload 5: scale", w_scale),
         ("python", "workload 7: Python binding vs C", w_python),
         ("http", "workload 8: HTTP client vs the official SDK", w_http),
+        ("emulator", "workload 13: ckpt serve under 32 keep-alive clients vs the mix in-process", w_emulator),
         ("cli", "workload 9: CLI wall time", w_cli),
         ("library", "workload 10: the library file", w_library),
         ("backups", "workload 11: backup.list at scale", w_backups),
