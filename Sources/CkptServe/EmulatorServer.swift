@@ -141,6 +141,12 @@ package final class EmulatorServer: Sendable {
                 try await self.perform(op, route, request, context: context)
             }
         }
+        // The OpenAPI document of what is served, generated from the
+        // operation table; public (ServeMiddleware asks no credentials).
+        let document = Self.openAPIText
+        router.get(RouterPath(OpenAPIDocument.path)) { _, _ -> Response in
+            Self.jsonResponse(.ok, text: document)
+        }
         for (family, route) in Operation.unservedRoutes {
             router.on(RouterPath(route.template), method: Self.method(route.method)) { _, _ -> Response in
                 throw CkptError(.remote, httpStatus: 501, code: "APIGW.0101",
@@ -349,6 +355,9 @@ package final class EmulatorServer: Sendable {
         CkptError(.notFound, httpStatus: 405, code: "APIGW.0101",
                   "The API does not exist: \(method) is not allowed on this path (allowed: \(allowed.joined(separator: ", ")))")
     }
+
+    /// `/openapi.json`, written once.
+    static let openAPIText = OpenAPIDocument.make(version: libraryVersion).serialized()
 
     /// API Gateway's answer for a path or method it does not serve.
     static let unknownRoute = CkptError(.notFound, httpStatus: 404, code: "APIGW.0101",
