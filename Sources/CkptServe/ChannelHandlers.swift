@@ -5,8 +5,8 @@ import NIOCore
 import NIOHTTPTypes
 
 /// Answers `Expect: 100-continue` at once with `100 Continue`, so that a
-/// client holding back a large body (libcurl does for POSTs over 1 KiB)
-/// sends it without waiting out its own timer (a second in libcurl).  The
+/// client holding back a large body (libcurl does, for large POSTs) sends it
+/// without waiting out its own timer (a second in libcurl).  The
 /// final status follows as usual: a request refused before its body is
 /// read (401, 413) is answered all the same.
 final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
@@ -30,9 +30,8 @@ final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandle
 /// Caps the connections open at once: one over the cap gets `429`
 /// `APIGW.0308` (API Gateway's throttling answer, which clients retry)
 /// with `Connection: close` as soon as its request head arrives, and is
-/// closed unread.
-/// Idle connections time out (Hummingbird's idle timeout), so a crowd of
-/// silent sockets frees its places by itself.
+/// closed unread.  Idle connections time out (Hummingbird's idle timeout),
+/// so a crowd of silent sockets frees its places by itself.
 final class ConnectionCapHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -55,7 +54,6 @@ final class ConnectionCapHandler: ChannelInboundHandler, RemovableChannelHandler
         }
 
         func leave() { lock.withLock { open &-= 1 } }
-        var current: Int { lock.withLock { open } }
     }
 
     private let counter: Counter

@@ -351,7 +351,7 @@ package final class EmulatorServer: Sendable {
     }
 
     /// 405 for a path the service has, asked with another method.
-    static func methodNotAllowed(_ method: String, _ path: String, allowed: [String]) -> CkptError {
+    static func methodNotAllowed(_ method: String, allowed: [String]) -> CkptError {
         CkptError(.notFound, httpStatus: 405, code: "APIGW.0101",
                   "The API does not exist: \(method) is not allowed on this path (allowed: \(allowed.joined(separator: ", ")))")
     }

@@ -3,8 +3,8 @@ import Hummingbird
 
 /// Runs around every route and the not-found responder: checks the
 /// credentials, reads the body, checks the signature, turns every failure
-/// into the service error body, and
-/// stamps `X-Request-Id` on every response.
+/// into the service error body, and stamps `X-Request-Id` on every
+/// response.
 struct ServeMiddleware: RouterMiddleware {
     typealias Context = ServeContext
     let server: EmulatorServer
@@ -33,7 +33,7 @@ struct ServeMiddleware: RouterMiddleware {
             case 404, 405:
                 let allowed = EmulatorServer.allowedMethods(request.uri.path)
                 failure = allowed.isEmpty ? EmulatorServer.unknownRoute
-                    : EmulatorServer.methodNotAllowed(request.method.rawValue, request.uri.path, allowed: allowed)
+                    : EmulatorServer.methodNotAllowed(request.method.rawValue, allowed: allowed)
                 if !allowed.isEmpty { allow = allowed.joined(separator: ", ") }
             case 413: failure = EmulatorServer.tooLarge
             default: failure = CkptError(ErrorClass(httpStatus: e.status.code), httpStatus: e.status.code,

@@ -34,6 +34,8 @@ struct ServiceErrorBodyTests {
         #expect(error(403, "{}").errorClass == .permission)
         #expect(error(404, "").errorClass == .notFound)
         #expect(error(429, "").errorClass == .remote)
+        // Too large is the caller's to fix, not the service's failure.
+        #expect(error(413, #"{"error_code": "APIGW.0201", "error_msg": "m"}"#).errorClass == .invalid)
         #expect(error(503, "").errorClass == .remote)
         #expect(error(500, "").message == "the service answered HTTP 500")
     }

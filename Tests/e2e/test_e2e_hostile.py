@@ -299,6 +299,7 @@ def test_a_credentials_file_others_can_read_is_refused(ckpt_bin: str, store: str
     ('{"tokens": ["' + TOKEN + '"', "malformed JSON"),
     ('{"tokens": "' + TOKEN + '"}', "tokens: expected an array"),
     ('{"tokenz": ["' + TOKEN + '"]}', "unknown member"),
+    ('{"tokens": [], "' + SK + '": 1}', "unknown member"),  # a secret as a member's name is not echoed
     ('{"keys": [{"ak": "A", "sk": ""}]}', "keys[0]"),
     ('{"keys": [{"ak": "A", "sk": "' + SK + '"}, {"ak": "A", "sk": "x"}]}', "more than once"),
     ('["' + TOKEN + '"]', "expected an object"),

@@ -42,6 +42,7 @@ package enum ErrorClass: Int32, Sendable, CaseIterable {
         case 404: self = .notFound
         case 408: self = .timeout
         case 409: self = .conflict
+        case 413: self = .invalid  // a request too large: the caller's to fix
         default: self = .remote
         }
     }
