@@ -73,39 +73,6 @@ package struct ServeCredentials: Sendable, Equatable {
         return out
     }
 
-    /// Reads a credentials file, refusing one that group or others may
-    /// read or write (as ssh refuses such a private key): its secrets would
-    /// be anyone's.  Not a regular file, unreadable, too large: refused too.
-    package static func readFile(_ path: String) throws(CkptError) -> String {
-        let source = "credentials file \(path)"
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else { throw fail("\(source): cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw fail("\(source): cannot stat: \(String(cString: strerror(errno)))") }
-        guard st.st_mode & S_IFMT == S_IFREG else { throw fail("\(source): not a regular file") }
-        let mode = st.st_mode & 0o777
-        guard mode & 0o077 == 0 else {
-            throw fail("\(source): its permissions \(octal(mode)) let group or others read or change it, "
-                + "and it holds secrets; refused (run: chmod 600 \(path))")
-        }
-        guard st.st_size <= maxBytes else { throw fail("\(source): larger than \(maxBytes) bytes") }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw fail("\(source): cannot read: \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { break }
-            guard bytes.count + n <= maxBytes else { throw fail("\(source): larger than \(maxBytes) bytes") }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw fail("\(source): not valid UTF-8") }
-        return text
-    }
-
     /// Adds `other`'s credentials; an access key given twice (with any SK)
     /// is refused, naming the two sources.
     package mutating func add(_ other: ServeCredentials, from source: String) throws(CkptError) {
@@ -120,11 +87,11 @@ package struct ServeCredentials: Sendable, Equatable {
 
     /// A refused configuration: class `invalid`, no HTTP status or
     /// service code (nothing was sent anywhere).
-    static func fail(_ message: String) -> CkptError {
+    package static func fail(_ message: String) -> CkptError {
         CkptError(.invalid, httpStatus: 0, code: "", message)
     }
 
-    static func octal(_ mode: mode_t) -> String {
+    package static func octal(_ mode: mode_t) -> String {
         var digits = ""
         var m = mode
         for _ in 0..<4 {
