@@ -186,15 +186,16 @@ test-install: lib cli docs
 	test -L $$l/$(SONAME) && test -L $$l/libckpt.so && test -f $$p/include/ckpt.h && test -x $$p/bin/ckpt; \
 	test -f $$p/share/man/man1/ckpt.1.gz && test -f $$p/share/bash-completion/completions/ckpt; \
 	test -x $$p/libexec/ckpt/ckpt-serve; \
-	CKPT_SERVE_BIN= Tests/packages/serve_smoke.sh $$p/bin/ckpt $$tmp/serve.db | grep -q "ran $$p/libexec/ckpt/ckpt-serve"; \
+	out=$$(CKPT_SERVE_BIN= Tests/packages/serve_smoke.sh $$p/bin/ckpt $$tmp/serve.db); \
+	grep -q "ran $$p/libexec/ckpt/ckpt-serve" <<<"$$out"; \
 	grep -q '^Requires: jansson' $$l/pkgconfig/ckpt.pc && grep -qx "libdir=$$l" $$l/pkgconfig/ckpt.pc; \
 	$(PYTHON) Tests/abi/check_exports.py $$l/$(REALNAME) --stripped --debug-file $$l/.debug/$(REALNAME).debug; \
 	for f in $$l/$(REALNAME) $$p/bin/ckpt $$p/libexec/ckpt/ckpt-serve; do \
-	  if readelf -S -W $$f | grep -q '\] \.debug_'; then echo "FAIL: $$f has debug sections"; exit 1; fi; done; \
+	  if grep -q '\] \.debug_' <<<"$$(readelf -S -W $$f)"; then echo "FAIL: $$f has debug sections"; exit 1; fi; done; \
 	PKG_CONFIG_PATH=$$l/pkgconfig $(CC) -std=c99 examples/quickstart.c -o $$tmp/quickstart \
 	  $$(PKG_CONFIG_PATH=$$l/pkgconfig pkg-config --cflags --libs ckpt); \
-	LD_LIBRARY_PATH=$$l $$tmp/quickstart $$tmp/store.db | grep -q '^status: available$$'; \
-	gdb -nx -batch -ex 'info line ckpt_version' $$l/$(REALNAME) 2>&1 | grep -q '^Line [0-9]* of ".*\.swift"' \
+	out=$$(LD_LIBRARY_PATH=$$l $$tmp/quickstart $$tmp/store.db); grep -q '^status: available$$' <<<"$$out"; \
+	grep -q '^Line [0-9]* of ".*\.swift"' <<<"$$(gdb -nx -batch -ex 'info line ckpt_version' $$l/$(REALNAME) 2>&1)" \
 	  || { echo "FAIL: gdb finds no line table for ckpt_version through .gnu_debuglink"; exit 1; }; \
 	echo "install: stripped library and CLI, gdb reads the .debug file, pkg-config build of the quick start runs"
 

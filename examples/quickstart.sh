@@ -33,7 +33,7 @@ export CKPT_CONFIG="$work/config.json"
 
 # The top-level "id" of a --pretty response (the member indented by four
 # spaces), without needing jq or python.
-top_id() { sed -n 's/^    "id": "\([^"]*\)".*$/\1/p' | head -n 1; }
+top_id() { sed -n 's/^    "id": "\([^"]*\)".*$/\1/p' | awk 'NR == 1'; }
 
 # A resource id for the demo server (any UUID works).
 server=$(cat /proc/sys/kernel/random/uuid 2>/dev/null || echo 6f1c3b2a-4d5e-4f60-8a7b-9c0d1e2f3a4b)

@@ -86,8 +86,8 @@ for t in "${targets[@]}"; do
   if [ $rc -eq 0 ] && [ "$after" -eq "$before" ]; then
     result=OK
   else
-    kind=$(grep -oE 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer): [a-z -]+|==FUZZ FINDING== .*' "$log" | head -1)
-    newest=$(ls -t "$art" 2>/dev/null | head -1)
+    kind=$(grep -oE 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer): [a-z -]+|==FUZZ FINDING== .*' "$log" | sed -n 1p)
+    newest=$(ls -t "$art" 2>/dev/null | sed -n 1p)
     result="FINDING (exit $rc): ${kind:-see $log} -> fuzz/artifacts/$t/$newest (log: $log)"
     failed+=("$t")
   fi

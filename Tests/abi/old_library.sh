@@ -32,7 +32,7 @@ for p in uses_1_1 uses_1_0; do
   "$CC" -std=c99 -I"$ROOT/include" "$tmp/$p.c" -o "$tmp/$p" -L"$LIBDIR" -lckpt -ljansson
 done
 
-objdump -T "$tmp/uses_1_1" | grep -qE 'LIBCKPT_1\.1\)? +ckpt_version_number$' \
+grep -qE 'LIBCKPT_1\.1\)? +ckpt_version_number$' <<<"$(objdump -T "$tmp/uses_1_1")" \
   || fail "the program does not record ckpt_version_number@LIBCKPT_1.1"
 LD_LIBRARY_PATH=$LIBDIR "$tmp/uses_1_1" > /dev/null || fail "the 1.1 program does not run on the built library"
 if LD_LIBRARY_PATH=$tmp/old "$tmp/uses_1_1" > "$tmp/out" 2>&1; then

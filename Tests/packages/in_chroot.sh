@@ -9,9 +9,13 @@ fail() { echo "FAIL: fresh machine: $*"; exit 1; }
 ok() { echo "fresh machine: ok: $*"; }
 
 # Nothing of ours, and no Swift, is here yet.
+# (Output is captured before grep -q reads it: grep -q stops at the first
+# match, and the writer's SIGPIPE would turn the pipeline's status, under
+# pipefail, into a failure, or under `!` into a pass.)
 ! command -v swift >/dev/null || fail "a Swift toolchain is installed"
-! ldconfig -p | grep -q libckpt || fail "a libckpt is installed before the packages"
-! ldconfig -p | grep -q libcurl || fail "libcurl is installed before the packages"
+libs=$(ldconfig -p)
+! grep -q libckpt <<<"$libs" || fail "a libckpt is installed before the packages"
+! grep -q libcurl <<<"$libs" || fail "libcurl is installed before the packages"
 [ -z "${CKPT_LIBRARY:-}${LD_LIBRARY_PATH:-}" ] || fail "CKPT_LIBRARY or LD_LIBRARY_PATH is set"
 
 # 1. The wheel, in a venv, before any .deb: the library inside it, and the
@@ -67,7 +71,8 @@ apt-get install -y -qq "/pkgs/libckpt1_${version}_${arch}.deb" "/pkgs/libckpt-de
   "/pkgs/ckpt_${version}_${arch}.deb" gcc pkg-config man-db > /tmp/apt.log 2>&1 \
   || { tail -n 30 /tmp/apt.log; fail "apt-get install of the .debs"; }
 [ "$(dpkg-query -W -f '${Version}' libckpt1)" = "$version" ] || fail "libckpt1 is not installed at $version"
-ldconfig -p | grep -q 'libckpt.so.1 ' || fail "ldconfig does not know libckpt.so.1"
+libs=$(ldconfig -p)
+grep -q 'libckpt.so.1 ' <<<"$libs" || fail "ldconfig does not know libckpt.so.1"
 ok "apt-get install ./libckpt1 ./libckpt-dev ./ckpt gcc pkg-config man-db"
 
 # 3. The C quick start, built with pkg-config against the installed package.
@@ -75,8 +80,9 @@ cc /src/quickstart.c -o /tmp/quickstart $(pkg-config --cflags --libs ckpt)
 /tmp/quickstart /tmp/store-c.db > /tmp/quickstart.out
 grep -q '^status: available$' /tmp/quickstart.out || { cat /tmp/quickstart.out; fail "the C quick start"; }
 # (merged /usr: the loader may name /lib/<multiarch>/ for /usr/lib/<multiarch>/)
-ldd /tmp/quickstart | grep -qE "libckpt.so.1 => (/usr)?/lib/[a-z0-9_-]+/libckpt.so.1 " \
-  || { ldd /tmp/quickstart; fail "the C quick start did not link the packaged library"; }
+linked=$(ldd /tmp/quickstart)
+grep -qE "libckpt.so.1 => (/usr)?/lib/[a-z0-9_-]+/libckpt.so.1 " <<<"$linked" \
+  || { echo "$linked"; fail "the C quick start did not link the packaged library"; }
 ok "cc quickstart.c \$(pkg-config --cflags --libs ckpt) builds and runs"
 
 # 4. The shell quick start with the packaged ckpt.
@@ -86,7 +92,8 @@ CKPT=ckpt bash /src/quickstart.sh /tmp/shell > /tmp/quickstart-sh.out 2>&1 \
 ok "the shell quick start with the packaged ckpt"
 
 # 5. --help and the man page.
-ckpt --help | grep -q 'checkpoint' || fail "ckpt --help names no checkpoint command"
+help=$(ckpt --help)
+grep -q 'checkpoint' <<<"$help" || fail "ckpt --help names no checkpoint command"
 [ "$(ckpt --version)" = "$version" ] || fail "ckpt --version is $(ckpt --version)"
 MANPAGER=cat MANWIDTH=80 man ckpt > /tmp/man.txt 2>/tmp/man.err || { cat /tmp/man.err; fail "man ckpt"; }
 grep -q 'ckpt .*Create and query backup checkpoints' /tmp/man.txt || fail "man ckpt has no NAME line"
@@ -94,7 +101,8 @@ grep -qi 'warning' /tmp/man.err && { cat /tmp/man.err; fail "man ckpt warns"; }
 ok "ckpt --help, ckpt --version and man ckpt"
 
 # 5b. ckpt serve (it runs /usr/libexec/ckpt/ckpt-serve), answering a real request.
-bash /src/serve_smoke.sh ckpt /tmp/serve.db | grep -q 'ran /usr/libexec/ckpt/ckpt-serve' || fail "ckpt serve"
+smoke=$(bash /src/serve_smoke.sh ckpt /tmp/serve.db)
+grep -q 'ran /usr/libexec/ckpt/ckpt-serve' <<<"$smoke" || fail "ckpt serve: $smoke"
 ok "ckpt serve (/usr/libexec/ckpt/ckpt-serve) answers GET /v3/{project}/vaults"
 
 # 6. The bash completion completes `ckpt chec` to `checkpoint`.

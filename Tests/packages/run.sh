@@ -69,14 +69,15 @@ dev_depends=$(dpkg-deb -f "$PKG/libckpt-dev_${version}_${arch}.deb" Depends)
 grep -q "libckpt1 (= $version)" <<<"$dev_depends" && grep -q libjansson-dev <<<"$dev_depends" \
   || fail "libckpt-dev Depends: $dev_depends"
 for dep in libjansson4 libsqlite3-0 libcurl4 libssl3; do
-  dpkg-deb -f "$PKG/libckpt1_${version}_${arch}.deb" Depends | grep -q "$dep" || fail "libckpt1 does not depend on $dep"
+  grep -q "$dep" <<<"$(dpkg-deb -f "$PKG/libckpt1_${version}_${arch}.deb" Depends)" || fail "libckpt1 does not depend on $dep"
 done
 # (readelf exits 1 on .note.dlopen, a note type binutils 2.40 does not know)
 build_id=$({ readelf -n "$lib" || true; } | sed -n 's/.*Build ID: //p')
 debug_file=$WORK/x/usr/lib/debug/.build-id/${build_id:0:2}/${build_id:2}.debug
 [ -f "$debug_file" ] || fail "libckpt1-dbgsym has no $debug_file for the library's build id $build_id"
 "$PYTHON" "$ROOT/Tests/abi/check_exports.py" "$lib" --stripped --debug-file "$debug_file"
-if readelf -S -W "$WORK/x/usr/bin/ckpt" | grep -q '\] \.debug_'; then fail "/usr/bin/ckpt has debug sections"; fi
+sections=$(readelf -S -W "$WORK/x/usr/bin/ckpt")
+if grep -q '\] \.debug_' <<<"$sections"; then fail "/usr/bin/ckpt has debug sections"; fi
 other=$(nm -D --defined-only "$lib" | awk '$2 ~ /^[A-Z]$/ && $3 !~ /^(ckpt_[a-z_]+@@LIBCKPT_[0-9.]+|LIBCKPT_[0-9.]+)$/ {print $3}')
 [ -z "$other" ] || fail "exports other than versioned ckpt_* symbols: $other"
 echo "packages: the library exports $(nm -D --defined-only "$lib" | grep -c '@@LIBCKPT_') versioned ckpt_* functions, build id $build_id matches libckpt1-dbgsym"
