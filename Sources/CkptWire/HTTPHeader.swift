@@ -45,4 +45,14 @@ extension HTTPHeader {
     package static func isSafeValue(_ s: String) -> Bool {
         !s.utf8.contains { $0 < 32 || $0 == 127 }
     }
+
+    /// Whether `s` is a header name as HTTP has it (RFC 9110 `token`: one or
+    /// more letters, digits and ``!#$%&'*+-.^_`|~``): what a server's parser
+    /// lets through, and what an Authorization's SignedHeaders can list.
+    package static func isToken(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.allSatisfy { c in
+            (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122)
+                || "!#$%&'*+-.^_`|~".utf8.contains(c)
+        }
+    }
 }

@@ -126,7 +126,8 @@ package enum RequestSigner {
     ///   - path: the path as sent on the wire (already percent-encoded).
     ///   - query: decoded query pairs.
     /// - Throws: class internal when `X-Sdk-Date` is missing, a header is
-    ///   repeated, or the HMAC cannot be computed (an empty SK).  The message
+    ///   repeated, a header name is not an HTTP token, or the HMAC cannot be
+    ///   computed (an empty SK).  The message
     ///   never names the key.
     package static func sign(method: String, path: String, query: [(name: String, value: String)] = [],
                              headers: [HTTPHeader], body: [UInt8],
@@ -134,6 +135,12 @@ package enum RequestSigner {
     {
         guard let date = headers.first(dateHeader) else {
             throw .internalError("cannot sign a request without an \(dateHeader) header")
+        }
+        // SignedHeaders lists the names between ";" and ",": a name that is
+        // not a token (empty, or holding either) would make an Authorization
+        // no verifier reads back.
+        guard headers.allSatisfy({ HTTPHeader.isToken($0.name) }) else {
+            throw .internalError("cannot sign a request with a header name that is not an HTTP token")
         }
         let signed = signedHeaderNames(headers)
         guard let canonical = canonicalRequest(method: method, path: path, query: query, headers: headers,

@@ -113,6 +113,21 @@ struct SignerTests {
         #expect(try Self.verify(Self.signed(date: Self.now + 14 * 60), now: Self.now) == Self.ak)
     }
 
+    /// Found by the emulator_request fuzzer: a header with an empty name
+    /// was signed into "SignedHeaders=;host;...", which no verifier parses.
+    /// A name that is not an HTTP token is refused instead.
+    @Test func signingRefusesAHeaderNameThatIsNotAToken() {
+        for name in ["", "a;b", "a,b", "a b", "caf\u{e9}", "x:y"] {
+            let headers = [HTTPHeader("X-Sdk-Date", "20240102T030405Z"), HTTPHeader(name, "v")]
+            #expect(throws: CkptError.self, "\(name.debugDescription)") {
+                try RequestSigner.sign(method: "GET", path: "/", headers: headers, body: [], accessKey: Self.ak,
+                                       secretKey: Self.sk)
+            }
+        }
+        #expect(HTTPHeader.isToken("X-Sdk-Date") && HTTPHeader.isToken("!#$%&'*+-.^_`|~09azAZ"))
+        #expect(!HTTPHeader.isToken("@") && !HTTPHeader.isToken("[") && !HTTPHeader.isToken("{"))
+    }
+
     @Test func verifierAcceptsTheVectors() throws {
         for v in try SigningVector.load() {
             let headers = v.headers + [HTTPHeader("Authorization", v.authorization)]
