@@ -10,8 +10,8 @@
 //   C*            system libraries, ckpt.h as a module (CCkptABI), a shim for what
 //                 Swift cannot import from SQLite (CSQLiteShim), and CLazyLibs, which
 //                 loads libcurl and libcrypto on first use (they are not linked)
-// CkptServe (the emulator) stands beside CkptClient: it serves CkptEmbedded
-// through CkptWire and never links the remote client.
+// CkptEmulator and CkptServe (the emulator) stand beside CkptClient: they serve
+// CkptEmbedded through CkptWire and never link the remote client.
 import PackageDescription
 
 // The C shims' debug info in DWARF 4, like the Swift compiler's: valgrind 3.19
@@ -54,10 +54,14 @@ let package = Package(
         .target(name: "CkptClient", dependencies: ["CkptCore", "CkptEmbedded", "CkptRemote"]),
         .target(name: "Ckpt", dependencies: ["CkptClient", "CkptCore", "CJansson", "CCkptABI"]),
 
-        // The emulator server: the embedded backend on the documented REST paths.
+        // The emulator: the embedded backend on the documented REST paths.
+        // CkptEmulator is all of it but the socket (request in, response out),
+        // so that fuzz/build.sh can compile it without SwiftNIO; CkptServe puts
+        // it on HTTP with Hummingbird.
         .target(name: "CkptServeConfig", dependencies: ["CkptCore"]),
+        .target(name: "CkptEmulator", dependencies: ["CkptCore", "CkptWire", "CkptEmbedded"]),
         .target(name: "CkptServe", dependencies: [
-            "CkptCore", "CkptWire", "CkptEmbedded", "CkptServeConfig",
+            "CkptCore", "CkptWire", "CkptEmulator", "CkptServeConfig",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -83,6 +87,7 @@ let package = Package(
 
         .testTarget(name: "CkptCoreTests", dependencies: ["CkptCore", "CkptWire", "CJansson"]),
         .testTarget(name: "CkptEmbeddedTests", dependencies: ["CkptClient", "CkptEmbedded", "CkptCore"]),
+        .testTarget(name: "CkptEmulatorTests", dependencies: ["CkptEmulator", "CkptWire", "CkptCore"]),
         .testTarget(name: "CkptRemoteTests", dependencies: ["CkptRemote", "CkptWire", "CkptCore"],
                     resources: [.copy("Fixtures")]),
     ]

@@ -9,7 +9,7 @@ import CkptEmbedded
 /// `maxCached` projects keep a connection; requests for further projects
 /// open one for the request and close it afterwards, so a flood of project
 /// ids cannot exhaust file descriptors.
-final class ProjectBackends: @unchecked Sendable {
+package final class ProjectBackends: @unchecked Sendable {
     let storePath: String
     let maxCached: Int
     private let lock = Lock()
@@ -17,14 +17,14 @@ final class ProjectBackends: @unchecked Sendable {
     private var backends: [String: EmbeddedBackend] = [:]
     private var closed = false
 
-    init(storePath: String, maxCached: Int = 64) {
+    package init(storePath: String, maxCached: Int = 64) {
         self.storePath = storePath
         self.maxCached = maxCached
     }
 
     /// Runs `body` with the backend of `project` (blocking: call it off the
     /// event loops).
-    func withBackend<T>(_ project: String, _ body: (EmbeddedBackend) throws(CkptError) -> T) throws(CkptError) -> T {
+    package func withBackend<T>(_ project: String, _ body: (EmbeddedBackend) throws(CkptError) -> T) throws(CkptError) -> T {
         if let cached = try cachedBackend(project) { return try body(cached) }
         // Opened outside the lock: opening may wait for another process's
         // write lock, and other projects must not wait for that.
@@ -72,12 +72,12 @@ final class ProjectBackends: @unchecked Sendable {
     }
 
     /// Opens (and closes) the store once, so a bad path fails at start-up.
-    func check() throws(CkptError) {
+    package func check() throws(CkptError) {
         try withBackend(ProjectId.defaultId) { (_: EmbeddedBackend) throws(CkptError) in }
     }
 
     /// Closes every connection; later requests fail.
-    func closeAll() {
+    package func closeAll() {
         let all = lock.withLock { () -> [EmbeddedBackend] in
             closed = true
             defer { backends.removeAll() }

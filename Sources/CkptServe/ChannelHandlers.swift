@@ -1,4 +1,5 @@
 import CkptCore
+import CkptEmulator
 import CkptWire
 import HTTPTypes
 import NIOCore
@@ -78,12 +79,12 @@ final class ConnectionCapHandler: ChannelInboundHandler, RemovableChannelHandler
             return
         }
         guard case .head = unwrapInboundIn(data) else { return }
-        var fields = HTTPFields()
+        let answer = EmulatorService.errorResponse(EmulatorService.tooManyConnections,
+                                                   requestId: EmulatorService.newRequestId())
+        let body = answer.body ?? ""
+        var fields = EmulatorServer.fields(answer.headers)
         fields[.connection] = "close"
-        fields[.contentType] = "application/json;charset=UTF-8"
-        let body = #"{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached: too many connections are open"}"#
         fields[.contentLength] = String(body.utf8.count)
-        if let name = HTTPField.Name("X-Request-Id") { fields[name] = EmulatorServer.newRequestId() }
         context.write(wrapOutboundOut(.head(HTTPResponse(status: .tooManyRequests, headerFields: fields))),
                       promise: nil)
         context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(string: body))), promise: nil)

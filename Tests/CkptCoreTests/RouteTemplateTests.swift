@@ -16,4 +16,15 @@ struct RouteTemplateTests {
         #expect(!t.matches(path: "v3/p1/vaults/abc"))
         #expect(!t.matches(path: ""))
     }
+
+    /// The emulator's routing: each parameter's raw value, in order.
+    @Test func parameterValuesAreTheRawSegments() {
+        let t = RouteTemplate.get("/v3/{project_id}/vaults/{vault_id}")
+        let values = RouteTemplate.pathSegments("/v3/p1/vaults/a%2Fb").flatMap { t.parameterValues($0) }
+        #expect(values?.map(\.name) == ["project_id", "vault_id"])
+        #expect(values?.map { String($0.raw) } == ["p1", "a%2Fb"])
+        #expect(RouteTemplate.pathSegments("v3/p1") == nil)
+        #expect(RouteTemplate.pathSegments("/v3/p1/vaults/x/").flatMap { t.parameterValues($0) } == nil)
+        #expect(RouteTemplate.pathSegments("/v3/p1/backups/x").flatMap { t.parameterValues($0) } == nil)
+    }
 }

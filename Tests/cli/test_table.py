@@ -113,6 +113,24 @@ def test_the_fuzz_seeds_cover_every_operation(table):
     assert not missing, f"no call_text seed for {missing}: run fuzz/make_seeds.py"
 
 
+def test_the_emulator_fuzz_seeds_cover_every_route(table):
+    """fuzz/corpus/emulator_request has a request for every route served."""
+    requests = []
+    for seed in (REPO / "fuzz" / "corpus" / "emulator_request").glob("seed_*"):
+        line = seed.read_bytes()[1:].split(b"\r\n", 1)[0].decode()
+        method, target = line.split(" ")[:2]
+        requests.append((method, target.split("?")[0].split("/")))
+
+    def covered(op):
+        template = op["path"].split("/")
+        return any(m == op["method"] and len(p) == len(template)
+                   and all(t.startswith("{") or t == s for t, s in zip(template, p))
+                   for m, p in requests)
+
+    missing = [op["name"] for op in table["operations"] if op["kind"] == "service" and not covered(op)]
+    assert not missing, f"no emulator_request seed for {missing}: run fuzz/make_seeds.py"
+
+
 def test_ckpt_call_help_lists_every_operation(table):
     out = subprocess.run([BIN, "call", "--help"], capture_output=True, text=True, timeout=60, check=True)
     text = " ".join(out.stdout.split())

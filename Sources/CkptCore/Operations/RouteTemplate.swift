@@ -60,15 +60,33 @@ package struct RouteTemplate: Sendable, Equatable, CustomStringConvertible {
     /// template's shape: the same literals, and one non-empty segment for
     /// each parameter.
     package func matches(path: String) -> Bool {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        guard path.hasPrefix("/"), parts.count == segments.count else { return false }
-        for (part, segment) in zip(parts, segments) {
+        guard let parts = Self.pathSegments(path) else { return false }
+        return parameterValues(parts) != nil
+    }
+
+    /// A request path's segments (`/` separated, empty ones kept, so that
+    /// `//` or a trailing `/` never matches a template); nil when it does
+    /// not start with `/`.
+    package static func pathSegments(_ path: String) -> [Substring]? {
+        guard path.hasPrefix("/") else { return nil }
+        return Array(path.split(separator: "/", omittingEmptySubsequences: false).dropFirst())
+    }
+
+    /// The raw (still percent-encoded) value of each parameter when
+    /// `segments` (from `pathSegments`) have this template's shape; nil
+    /// when they do not.
+    package func parameterValues(_ segments: [Substring]) -> [(name: String, raw: Substring)]? {
+        guard segments.count == self.segments.count else { return nil }
+        var values: [(name: String, raw: Substring)] = []
+        for (part, segment) in zip(segments, self.segments) {
             switch segment {
-            case .literal(let s): if part != s { return false }
-            case .parameter: if part.isEmpty { return false }
+            case .literal(let s): if part != s { return nil }
+            case .parameter(let name):
+                if part.isEmpty { return nil }
+                values.append((name, part))
             }
         }
-        return true
+        return values
     }
 
     package var description: String { "\(method.rawValue) \(template)" }
