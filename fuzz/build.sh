@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets of fuzz/targets/ into .build-fuzz/bin/.
 #
 # The library's modules (CkptCore, CkptWire, CkptEmbedded, CkptRemote,
-# CkptClient, Ckpt) and the C shims are compiled here with swiftc/clang, instrumented with
+# CkptClient, Ckpt), the emulator's core (CkptEmulator, which has no SwiftNIO)
+# and the C shims are compiled here with swiftc/clang, instrumented with
 # -sanitize=fuzzer,address, one whole-module object each; every target is one
 # Swift file (plus targets/Support.swift) linked against those objects.  Each
 # step is skipped when the hash of its inputs and flags has not changed, so a
@@ -83,7 +84,7 @@ fi
 
 # The Swift modules of libckpt.so, in dependency order (Package.swift); each
 # hash folds in the previous one.  A new module of the library goes here.
-MODULES=(CkptCore CkptWire CkptEmbedded CkptRemote CkptClient Ckpt)
+MODULES=(CkptCore CkptWire CkptEmbedded CkptRemote CkptClient Ckpt CkptEmulator)
 prev=$shim_hash
 for m in "${MODULES[@]}"; do
   mapfile -t srcs < <(find "Sources/$m" -name '*.swift' | sort)

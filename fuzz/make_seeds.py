@@ -407,6 +407,73 @@ def json_text():
     write(t, "nested", '{"a":' * 30 + '{}' + '}' * 30)
     write(t, "spaces", ' \r\n\t{ "a" : [ 1 , 2 ] , "b" : { } } \n')
 
+# emulator_request: one request per served route (test_table.py checks that
+# every route has one), then what API Gateway answers itself.  Byte 0: 0 the
+# harness adds the token, 1 it signs with AK/SK, 2 the input's headers only.
+PROVIDER = "fc4d5750-22e7-4798-8a46-f48f62c4c1da"
+POLICY = "62171999-3df1-42f7-9513-6f9b1bea4744"
+EMULATOR_ROUTES = [
+    ("vault_create", "POST", "/v3/p1/vaults", {"vault": {"name": "v", "billing": {"size": 100},
+                                                         "resources": [{"id": R2, "type": "OS::Cinder::Volume"}]}}),
+    ("vault_get", "GET", "/v3/p1/vaults/@V", None),
+    ("vault_list", "GET", "/v3/p1/vaults?limit=2&offset=0&name=fuzz-vault", None),
+    ("vault_update", "PUT", "/v3/p1/vaults/@V", {"vault": {"name": "renamed", "billing": {"size": 200}}}),
+    ("vault_delete", "DELETE", "/v3/p1/vaults/@V", None),
+    ("vault_add_resources", "POST", "/v3/p1/vaults/@V/addresources",
+     {"resources": [{"id": R2, "type": "OS::Cinder::Volume"}]}),
+    ("vault_remove_resources", "POST", "/v3/p1/vaults/@V/removeresources", {"resource_ids": [R1]}),
+    ("policy_create", "POST", "/v1/p1/policies",
+     {"policy": {"name": "p", "provider_id": PROVIDER, "parameters": {"common": {}},
+                 "resources": [{"id": R1, "type": "OS::Nova::Server", "name": "ecs-1"}],
+                 "scheduled_operations": [{"enabled": True, "operation_type": "backup",
+                                           "trigger": {"properties": {"pattern": "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nRRULE:FREQ=WEEKLY;BYDAY=TH;BYHOUR=12;BYMINUTE=27\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"}},
+                                           "operation_definition": {"max_backups": 5}}]}}),
+    ("policy_get", "GET", f"/v1/p1/policies/{POLICY}", None),
+    ("checkpoint_create", "POST", "/v3/p1/checkpoints", {"checkpoint": {"vault_id": "@V", "parameters": {
+        "auto_trigger": False, "description": "d", "incremental": True, "name": "n", "resources": [R1]}}}),
+    ("checkpoint_get", "GET", "/v3/p1/checkpoints/@C", None),
+    ("policy_execute", "POST", f"/v1/p1/providers/{PROVIDER}/checkpoints", POLICY_EXECUTE_DOC),
+    ("policy_checkpoint_get", "GET", f"/v1/p1/providers/{PROVIDER}/checkpoints/@C", None),
+    ("policy_checkpoint_list", "GET", f"/v1/p1/providers/{PROVIDER}/checkpoints?plan_id={POLICY}&limit=1", None),
+    ("policy_checkpoint_delete", "DELETE", f"/v1/p1/providers/{PROVIDER}/checkpoints/@C", None),
+    ("backup_list", "GET", "/v3/p1/backups?checkpoint_id=@C&vault_id=@V&limit=10&sort=created_at:desc", None),
+    ("backup_get", "GET", "/v3/p1/backups/@B", None),
+    ("backup_update", "PUT", "/v3/p1/backups/@B", {"backup": {"name": "renamed"}}),
+    ("backup_delete", "DELETE", "/v3/p1/backups/@B", None),
+    ("backup_restore", "POST", "/v3/p1/backups/@B/restore", {"restore": {"server_id": R1, "power_on": True}}),
+    ("operation_log_list", "GET", "/v3/p1/operation-logs?operation_type=backup&status=success&limit=5", None),
+    ("operation_log_get", "GET", "/v3/p1/operation-logs/0a1b2c3d-0000-4000-8000-000000000003", None),
+]
+
+
+def emulator_request():
+    t = "emulator_request"
+
+    def request(mode, method, target, body, headers=(("Host", "127.0.0.1:8080"),
+                                                       ("Content-Type", "application/json;charset=UTF-8"))):
+        text = body if isinstance(body, str) else ("" if body is None else j(body))
+        return bytes([mode]) + (f"{method} {target} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers)
+                                + "\r\n" + text).encode()
+
+    for name, method, target, body in EMULATOR_ROUTES:
+        write(t, name, request(0, method, target, body))
+    write(t, "signed_checkpoint_create", request(1, "POST", "/v3/p1/checkpoints",
+                                                 {"checkpoint": {"vault_id": "@V", "parameters": {"resources": [R1]}}}))
+    write(t, "signed_list_query", request(1, "GET", "/v3/p1/backups?vault_id=@V&name=a%20b&limit=1", None))
+    write(t, "openapi", request(2, "GET", "/openapi.json", None, ()))
+    write(t, "no_credentials", request(2, "GET", "/v3/p1/vaults", None))
+    write(t, "wrong_token", request(2, "GET", "/v3/p1/vaults", None, (("X-Auth-Token", "not-the-token"),)))
+    write(t, "unserved", request(0, "GET", "/v3/p1/backups/@B/metadata", None))
+    write(t, "method_not_allowed", request(0, "PATCH", "/v3/p1/vaults/@V", {"vault": {}}))
+    write(t, "unknown_path", request(0, "GET", "/v3/p1/nothing-here", None))
+    write(t, "empty_segment", request(0, "GET", "/v3//vaults/x/", None))
+    write(t, "encoded_ids", request(0, "GET", "/v3/p%31/vaults/%40V%2F%00%ff", None))
+    write(t, "bad_project", request(0, "GET", "/v3/p.1~x/vaults", None))
+    write(t, "bad_json", request(0, "POST", "/v3/p1/vaults", '{"vault": {"name": "x",'))
+    write(t, "array_body", request(0, "POST", "/v3/p1/checkpoints", "[1,2]"))
+    write(t, "bad_query", request(0, "GET", "/v3/p1/backups?limit=-1&offset=x&limit=2&%zz=%", None))
+    write(t, "list_unknown_filter", request(0, "GET", "/v1/p1/providers/x/checkpoints?nope=1", None))
+
 
 def main():
     src = "/work/shared/vectors/sdk-hmac-sha256.json"
@@ -415,7 +482,7 @@ def main():
         with open(src) as f, open(dst, "w") as g:
             g.write(f.read())
     for target in ["config_open", "call_text", "service_error", "remote_response", "signature_verify", "json_text",
-                   "list_query"]:
+                   "list_query", "emulator_request"]:
         clear(target)
         globals()[target]()
     for target in sorted(os.listdir(CORPUS)):
