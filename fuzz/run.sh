@@ -5,6 +5,8 @@
 #
 # Usage: fuzz/run.sh [SECONDS]
 # Env:   FUZZ_TARGETS="a b"  only these targets
+#        FUZZ_RUNS=N         stop a target after N executions, if that comes
+#                            before SECONDS (a long run: 1800 s or 10M)
 #        FUZZ_SKIP="name ..." named findings the targets only warn about
 #                            (known bugs awaiting a fix: secret-whole,
 #                            secret-prefix, remote-internal, libcurl-11101,
@@ -69,11 +71,12 @@ for t in "${targets[@]}"; do
 
   # 2. Fuzz.  New inputs go to the build directory's corpus; fuzz/corpus/<t>
   # (the seeds) is only read.
-  dict=()
-  [ -f "fuzz/dict/$t.dict" ] && dict=(-dict="fuzz/dict/$t.dict")
+  flags=()
+  [ -f "fuzz/dict/$t.dict" ] && flags=(-dict="fuzz/dict/$t.dict")
+  [ -n "${FUZZ_RUNS:-}" ] && flags+=(-runs="$FUZZ_RUNS")
   before=$(find "$art" -type f | wc -l)
   timeout $((SECONDS_EACH + 300)) "$bin" -max_total_time="$SECONDS_EACH" -timeout=30 -rss_limit_mb=4096 \
-    -print_final_stats=1 -artifact_prefix="$art/" "${dict[@]}" \
+    -print_final_stats=1 -artifact_prefix="$art/" "${flags[@]}" \
     "$B/corpus/$t" "fuzz/corpus/$t" > "$log" 2>&1
   rc=$?
   execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)

@@ -1,5 +1,6 @@
 // Helpers shared by every fuzz target (compiled into each one).
 import CJansson
+import CkptWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -173,3 +174,73 @@ nonisolated(unsafe) var scratchDirectory: String?
 
 /// jansson's json_typeof macro.
 func jsonType(_ j: UnsafePointer<json_t>) -> json_type { j.pointee.type }
+
+/// Every `token` in `input` replaced by its id (the fixtures' placeholders).
+func replacing(_ input: [UInt8], _ ids: [(String, String)]) -> [UInt8] {
+    var out = input
+    for (token, id) in ids {
+        let t = Array(token.utf8), r = Array(id.utf8)
+        var i = 0
+        var result: [UInt8] = []
+        result.reserveCapacity(out.count)
+        while i < out.count {
+            if i + t.count <= out.count && out[i] == t[0] && Array(out[i..<(i + t.count)]) == t {
+                result += r
+                i += t.count
+            } else {
+                result.append(out[i])
+                i += 1
+            }
+        }
+        out = result
+    }
+    return out
+}
+
+/// A request as the targets write it on the wire:
+///     METHOD SP TARGET [SP VERSION]    (TARGET = path ["?" query])
+///     Name: value                      (any number of header lines)
+///                                      (empty line)
+///     body
+/// Lines end in "\n" (a "\r" before it is dropped); a header line without
+/// ":" is skipped.
+struct WireRequest {
+    var method = ""
+    var path = ""
+    var query: String?
+    var headers: [HTTPHeader] = []
+    var body: [UInt8] = []
+
+    init?(_ input: [UInt8]) {
+        var lines: [[UInt8]] = []
+        var i = 0
+        while true {
+            guard let nl = input[i...].firstIndex(of: UInt8(ascii: "\n")) else {
+                if lines.isEmpty { lines.append(Array(input[i...])) } else { body = Array(input[i...]) }
+                break
+            }
+            var line = Array(input[i..<nl])
+            if line.last == UInt8(ascii: "\r") { line.removeLast() }
+            i = nl + 1
+            if line.isEmpty && !lines.isEmpty { body = Array(input[i...]); break }
+            lines.append(line)
+        }
+        guard let first = lines.first else { return nil }
+        let requestLine = String(decoding: first, as: UTF8.self)
+        let sp = requestLine.firstIndex(of: " ") ?? requestLine.endIndex
+        method = String(requestLine[..<sp])
+        var target = sp < requestLine.endIndex ? String(requestLine[requestLine.index(after: sp)...]) : "/"
+        if let v = target.firstIndex(of: " ") { target = String(target[..<v]) }
+        if let q = target.firstIndex(of: "?") {
+            path = String(target[..<q])
+            query = String(target[target.index(after: q)...])
+        } else {
+            path = target
+        }
+        for line in lines.dropFirst() {
+            let text = String(decoding: line, as: UTF8.self)
+            guard let colon = text.firstIndex(of: ":") else { continue }
+            headers.append(HTTPHeader(String(text[..<colon]), String(text[text.index(after: colon)...])))
+        }
+    }
+}

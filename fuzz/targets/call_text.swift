@@ -74,27 +74,6 @@ private func fixture(_ client: OpaquePointer, _ op: String, _ request: String, _
     return String(cString: json_string_value(json_object_get(json_object_get(j, member), "id")))
 }
 
-private func replacing(_ input: [UInt8], _ ids: [(String, String)]) -> [UInt8] {
-    var out = input
-    for (token, id) in ids {
-        let t = Array(token.utf8), r = Array(id.utf8)
-        var i = 0
-        var result: [UInt8] = []
-        result.reserveCapacity(out.count)
-        while i < out.count {
-            if i + t.count <= out.count && out[i] == t[0] && Array(out[i..<(i + t.count)]) == t {
-                result += r
-                i += t.count
-            } else {
-                result.append(out[i])
-                i += 1
-            }
-        }
-        out = result
-    }
-    return out
-}
-
 /// checkpoint.wait: cap timeout_ms at 5 (keys read up to a NUL, as the
 /// library reads them); unchanged when the text does not parse.
 private func capWait(_ request: [UInt8]) -> [UInt8] {

@@ -9,7 +9,7 @@
 //   2     as given: the input's own headers only.
 // In modes 0, 1 and 3 the input's own Authorization, X-Auth-Token,
 // X-Sdk-Date and X-Security-Token headers are dropped first.  The rest is a
-// request as on the wire (the format of signature_verify):
+// request as on the wire (WireRequest in Support.swift, as signature_verify):
 //     METHOD SP TARGET            (TARGET = path ["?" query])
 //     Name: value                 (any number of header lines)
 //                                 (empty line)
@@ -56,74 +56,6 @@ private let verbose = getenv("FUZZ_VERBOSE") != nil
 private let cryptoLoaded: Bool = { (try? Digest.load()) != nil }()
 
 private let authHeaders: Set<String> = ["authorization", "x-auth-token", "x-sdk-date", "x-security-token"]
-
-private struct Parsed {
-    var method = ""
-    var path = ""
-    var query: String?
-    var headers: [HTTPHeader] = []
-    var body: [UInt8] = []
-}
-
-/// The request as on the wire (see the top of the file).
-private func parse(_ input: [UInt8]) -> Parsed? {
-    var lines: [[UInt8]] = []
-    var i = 0
-    var body: [UInt8] = []
-    while true {
-        guard let nl = input[i...].firstIndex(of: UInt8(ascii: "\n")) else {
-            if lines.isEmpty { lines.append(Array(input[i...])) } else { body = Array(input[i...]) }
-            break
-        }
-        var line = Array(input[i..<nl])
-        if line.last == UInt8(ascii: "\r") { line.removeLast() }
-        i = nl + 1
-        if line.isEmpty && !lines.isEmpty { body = Array(input[i...]); break }
-        lines.append(line)
-    }
-    guard let first = lines.first else { return nil }
-    var out = Parsed()
-    let requestLine = String(decoding: first, as: UTF8.self)
-    let sp = requestLine.firstIndex(of: " ") ?? requestLine.endIndex
-    out.method = String(requestLine[..<sp])
-    var target = sp < requestLine.endIndex ? String(requestLine[requestLine.index(after: sp)...]) : "/"
-    // "GET /path HTTP/1.1": the version (after the next space) is not part of the target.
-    if let v = target.firstIndex(of: " ") { target = String(target[..<v]) }
-    if let q = target.firstIndex(of: "?") {
-        out.path = String(target[..<q])
-        out.query = String(target[target.index(after: q)...])
-    } else {
-        out.path = target
-    }
-    for line in lines.dropFirst() {
-        let text = String(decoding: line, as: UTF8.self)
-        guard let colon = text.firstIndex(of: ":") else { continue }
-        out.headers.append(HTTPHeader(String(text[..<colon]), String(text[text.index(after: colon)...])))
-    }
-    out.body = body
-    return out
-}
-
-private func replacing(_ input: [UInt8], _ ids: [(String, String)]) -> [UInt8] {
-    var out = input
-    for (token, id) in ids {
-        let t = Array(token.utf8), r = Array(id.utf8)
-        var result: [UInt8] = []
-        result.reserveCapacity(out.count)
-        var i = 0
-        while i < out.count {
-            if i + t.count <= out.count && out[i] == t[0] && Array(out[i..<(i + t.count)]) == t {
-                result += r
-                i += t.count
-            } else {
-                result.append(out[i])
-                i += 1
-            }
-        }
-        out = result
-    }
-    return out
-}
 
 private func authenticated(_ method: String, _ path: String, _ query: String? = nil, _ headers: [HTTPHeader],
                            _ body: [UInt8], signed: Bool) -> [HTTPHeader]
@@ -203,7 +135,7 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
         wire = replacing(wire, ids)
     }
 
-    guard let p = parse(wire) else { return 0 }
+    guard let p = WireRequest(wire) else { return 0 }
     let headers = auth == 2 ? p.headers : authenticated(p.method, p.path, p.query, p.headers, p.body,
                                                         signed: auth == 1)
     let request = EmulatorRequest(method: p.method, path: p.path, query: p.query, headers: headers, body: p.body)

@@ -1,7 +1,7 @@
 // Fuzz target: the SDK-HMAC-SHA256 verifier the emulator server runs on every
 // AK/SK request (RequestSigner.verify).
 //
-// Input: a request, as on the wire:
+// Input: a request, as on the wire (WireRequest in Support.swift):
 //     METHOD SP TARGET            (TARGET = path ["?" query])
 //     Name: value                 (any number of header lines)
 //                                 (empty line)
@@ -36,39 +36,9 @@ private let verbose = getenv("FUZZ_VERBOSE") != nil
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let input = fuzzBytes(data, size)
-    var lines: [[UInt8]] = []
-    var i = 0
-    var body: [UInt8] = []
-    while true {
-        guard let nl = input[i...].firstIndex(of: UInt8(ascii: "\n")) else {
-            if lines.isEmpty { lines.append(Array(input[i...])) } else { body = Array(input[i...]) }
-            break
-        }
-        var line = Array(input[i..<nl])
-        if line.last == UInt8(ascii: "\r") { line.removeLast() }
-        i = nl + 1
-        if line.isEmpty && !lines.isEmpty { body = Array(input[i...]); break }
-        lines.append(line)
-    }
-    guard let first = lines.first else { return 0 }
-    let requestLine = String(decoding: first, as: UTF8.self)
-    let sp = requestLine.firstIndex(of: " ") ?? requestLine.endIndex
-    let method = String(requestLine[..<sp])
-    let target = sp < requestLine.endIndex ? String(requestLine[requestLine.index(after: sp)...]) : "/"
-    let path: String
-    var query: String?
-    if let q = target.firstIndex(of: "?") {
-        path = String(target[..<q])
-        query = String(target[target.index(after: q)...])
-    } else {
-        path = target
-    }
-    var headers: [HTTPHeader] = []
-    for line in lines.dropFirst() {
-        let text = String(decoding: line, as: UTF8.self)
-        guard let colon = text.firstIndex(of: ":") else { continue }
-        headers.append(HTTPHeader(String(text[..<colon]), String(text[text.index(after: colon)...])))
-    }
+    guard let request = WireRequest(input) else { return 0 }
+    let (method, path, query, headers, body) = (request.method, request.path, request.query, request.headers,
+                                                request.body)
     let pairs = PercentEncoding.queryPairs(query)
 
     let presented = headers.values("Authorization").first.flatMap { RequestSigner.parseAuthorization(HTTPHeader.trimmed($0)) }
