@@ -56,14 +56,6 @@ package struct RouteTemplate: Sendable, Equatable, CustomStringConvertible {
         return out
     }
 
-    /// Whether a request path (as received, without its query) has this
-    /// template's shape: the same literals, and one non-empty segment for
-    /// each parameter.
-    package func matches(path: String) -> Bool {
-        guard let parts = Self.pathSegments(path) else { return false }
-        return parameterValues(parts) != nil
-    }
-
     /// A request path's segments (`/` separated, empty ones kept, so that
     /// `//` or a trailing `/` never matches a template); nil when it does
     /// not start with `/`.
