@@ -22,9 +22,8 @@ if [ "$(id -u)" != 0 ] || ! unshare -m true 2>/dev/null; then
   exit 0
 fi
 for soname in libcurl.so.4 libcrypto.so.3; do
-  # awk reads to the end: an early exit would leave ldconfig to die of
-  # SIGPIPE, which pipefail turns into a failure once its output outgrows
-  # the pipe's buffer.
+  # awk reads to the end: after an early exit, ldconfig, if still writing,
+  # dies of SIGPIPE, which pipefail turns into a failure (it did, in CI).
   file=$(ldconfig -p | awk -v s="$soname" '$1 == s && /x86-64/ && f == "" {f = $NF} END {print f}')
   [ -n "$file" ] || { echo "FAIL: lazy libraries: ldconfig does not know $soname"; exit 1; }
   unshare -m sh -c 'mount --bind /dev/null "$(readlink -f "$1")" && exec "$2" missing "$3"' \
